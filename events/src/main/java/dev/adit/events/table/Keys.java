@@ -12,6 +12,13 @@ public final class Keys {
     public static final String NAME_SK = "NAME";
     public static final String PRESENCE_SK_PREFIX = "PRESENCE#";
 
+    public static final String ORG_SK = "ORG";
+
+    /** The organization item: name, plan and the usage counters the edges add to. */
+    public static String orgPk(String organizationId) {
+        return "ORG#" + organizationId;
+    }
+
     public static String tunnelPk(String tunnelId) {
         return "TUNNEL#" + tunnelId;
     }
