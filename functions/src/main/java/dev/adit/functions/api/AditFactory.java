@@ -1,0 +1,142 @@
+package dev.adit.functions.api;
+
+import dev.adit.events.table.AditTable;
+import dev.adit.functions.auth.AccountService;
+import dev.adit.functions.auth.Authenticator;
+import dev.adit.functions.auth.PasswordHasher;
+import dev.adit.functions.finalizer.TunnelFinalizer;
+import dev.adit.functions.idempotency.IdempotencyStore;
+import dev.adit.functions.keys.KeyService;
+import dev.adit.functions.platform.Dynamo;
+import dev.adit.functions.ratelimit.RateLimit;
+import dev.adit.functions.ratelimit.RateLimiter;
+import dev.adit.functions.ratelimit.RateLimits;
+import dev.adit.functions.tunnels.TunnelQueries;
+import dev.adit.functions.tunnels.TunnelService;
+import dev.adit.functions.tunnels.TunnelSettings;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Wires the plain domain classes from configuration. Everything Micronaut knows about Adit's
+ * domain is in this file; the domain itself has no framework types.
+ */
+@Factory
+public class AditFactory {
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    DynamoDbClient dynamoDbClient(@Value("${adit.dynamodb.endpoint:}") String endpoint,
+                                  @Value("${adit.dynamodb.region:}") String region) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
+        if (!endpoint.isBlank()) {
+            // DynamoDB Local ignores credentials but the SDK wants some
+            builder.endpointOverride(URI.create(endpoint))
+                    .region(Region.of(region.isBlank() ? "us-east-1" : region))
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+        } else if (!region.isBlank()) {
+            builder.region(Region.of(region));
+        }
+        return builder.build();
+    }
+
+    @Singleton
+    Dynamo dynamo(DynamoDbClient client, @Value("${adit.table-name:adit}") String tableName,
+                  @Value("${adit.create-table:false}") boolean createTable) {
+        if (createTable) {
+            AditTable.ensureTable(client, tableName);
+        }
+        return new Dynamo(client, tableName);
+    }
+
+    @Singleton
+    RateLimits rateLimits(@Value("${adit.rate-limits.reads-per-minute:100}") int reads,
+                          @Value("${adit.rate-limits.writes-per-minute:20}") int writes,
+                          @Value("${adit.rate-limits.tunnel-creates-per-day:10}") int creates,
+                          @Value("${adit.rate-limits.token-regenerations-per-hour:5}") int regenerations,
+                          @Value("${adit.rate-limits.login-attempts-per-15-minutes:10}") int logins) {
+        return new RateLimits(
+                new RateLimit("reads", reads, Duration.ofMinutes(1)),
+                new RateLimit("writes", writes, Duration.ofMinutes(1)),
+                new RateLimit("tunnel-creates", creates, Duration.ofDays(1)),
+                new RateLimit("token-regenerations", regenerations, Duration.ofHours(1)),
+                new RateLimit("login-attempts", logins, Duration.ofMinutes(15)));
+    }
+
+    @Singleton
+    RateLimiter rateLimiter(Dynamo dynamo, Clock clock) {
+        return new RateLimiter(dynamo, clock);
+    }
+
+    @Singleton
+    PasswordHasher passwordHasher(@Value("${adit.argon2.memory-kib:19456}") int memory,
+                                  @Value("${adit.argon2.iterations:2}") int iterations,
+                                  @Value("${adit.argon2.parallelism:1}") int parallelism) {
+        return new PasswordHasher(new PasswordHasher.Parameters(memory, iterations, parallelism));
+    }
+
+    @Singleton
+    Authenticator authenticator(Dynamo dynamo, Clock clock) {
+        return new Authenticator(dynamo, clock);
+    }
+
+    @Singleton
+    AccountService accountService(Dynamo dynamo, PasswordHasher hasher, RateLimiter limiter, RateLimits limits,
+                                  @Value("${adit.signup.admin:true}") boolean signupMakesAdmin,
+                                  @Value("${adit.signup.plan:free}") String plan, Clock clock) {
+        return new AccountService(dynamo, hasher, limiter, limits, new AccountService.Settings(signupMakesAdmin, plan), clock);
+    }
+
+    @Singleton
+    KeyService keyService(Dynamo dynamo, Clock clock) {
+        return new KeyService(dynamo, clock);
+    }
+
+    @Singleton
+    TunnelSettings tunnelSettings(@Value("${adit.domain:localhost}") String domain,
+                                  @Value("${adit.tunnel-url-template:}") String urlTemplate,
+                                  @Value("${adit.grace-period:24h}") Duration grace,
+                                  @Value("${adit.tombstone-retention:90d}") Duration retention) {
+        String template = Optional.of(urlTemplate).filter(t -> !t.isBlank()).orElse("https://{name}." + domain);
+        return new TunnelSettings(domain, template, grace, retention);
+    }
+
+    @Singleton
+    TunnelQueries tunnelQueries(Dynamo dynamo, TunnelSettings settings, Clock clock) {
+        return new TunnelQueries(dynamo, settings, clock);
+    }
+
+    @Singleton
+    TunnelService tunnelService(Dynamo dynamo, TunnelQueries queries, RateLimiter limiter, RateLimits limits,
+                                TunnelSettings settings, Clock clock) {
+        return new TunnelService(dynamo, queries, limiter, limits, settings, clock);
+    }
+
+    @Singleton
+    IdempotencyStore idempotencyStore(Dynamo dynamo, @Value("${adit.idempotency.window:1h}") Duration window, Clock clock) {
+        return new IdempotencyStore(dynamo, window, clock);
+    }
+
+    @Singleton
+    TunnelFinalizer tunnelFinalizer(Dynamo dynamo, TunnelSettings settings, Clock clock) {
+        return new TunnelFinalizer(dynamo, settings.tombstoneRetention(), clock);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.adit.functions.api;
+
+import dev.adit.functions.auth.AccountService;
+import dev.adit.functions.auth.AccountViews;
+import dev.adit.functions.auth.Caller;
+import dev.adit.functions.auth.Scopes;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import java.util.Optional;
+
+@Controller("/v1/auth")
+@Tag(name = "auth")
+public class AuthController {
+    private final AccountService accounts;
+    private final Guard guard;
+
+    public AuthController(AccountService accounts, Guard guard) {
+        this.accounts = accounts;
+        this.guard = guard;
+    }
+
+    @Post("/signup")
+    @Operation(summary = "Create a user and their organization; answers with the first API key (shown once)")
+    public HttpResponse<AccountViews.Credentials> signup(@Nullable @Body Requests.Signup body) {
+        Requests.Signup req = Optional.ofNullable(body).orElse(new Requests.Signup(null, null, null));
+        return HttpResponse.created(accounts.signup(req.email(), req.password(), req.name()));
+    }
+
+    @Post("/login")
+    @Operation(summary = "Exchange email and password for a new API key")
+    public AccountViews.Credentials login(@Nullable @Body Requests.Login body) {
+        Requests.Login req = Optional.ofNullable(body).orElse(new Requests.Login(null, null));
+        return accounts.login(req.email(), req.password());
+    }
+
+    @Post("/logout")
+    @Operation(summary = "Revoke the API key this request is made with")
+    @SecurityRequirement(name = "bearer")
+    public HttpResponse<Void> logout(HttpRequest<?> request) {
+        Caller caller = guard.enter(request, Optional.empty(), Guard.Bucket.WRITE);
+        accounts.logout(caller);
+        return HttpResponse.noContent();
+    }
+
+    @Get("/user")
+    @Operation(summary = "The calling user, their organization and its usage")
+    @SecurityRequirement(name = "bearer")
+    public AccountViews.Profile user(HttpRequest<?> request) {
+        Caller caller = guard.enter(request, Scopes.ACCOUNT_READ, Guard.Bucket.READ);
+        return accounts.profile(caller);
+    }
+}

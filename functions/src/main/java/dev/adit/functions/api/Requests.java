@@ -1,0 +1,29 @@
+package dev.adit.functions.api;
+
+import java.util.List;
+
+/** Request bodies (snake_case on the wire). Secrets are left out of toString. */
+public final class Requests {
+    private Requests() {
+    }
+
+    public record Signup(String email, String password, String name) {
+        @Override
+        public String toString() {
+            return "Signup[email=" + email + "]";
+        }
+    }
+
+    public record Login(String email, String password) {
+        @Override
+        public String toString() {
+            return "Login[email=" + email + "]";
+        }
+    }
+
+    public record CreateKey(String name, List<String> permissions) {
+    }
+
+    public record CreateTunnel(String tunnelName, String description, String tlsMode) {
+    }
+}

@@ -1,0 +1,139 @@
+package dev.adit.functions.keys;
+
+import java.util.List;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
+
+/**
+ * An API key, keyed by the SHA-256 of the key itself ({@code pk=KEY#hash, sk=KEY}) so that
+ * authentication is one GetItem and the key is never stored. GSI1 {@code KEYS#org#user} lists a
+ * user's keys and finds one by id.
+ */
+@DynamoDbBean
+public class ApiKeyItem {
+    private String pk;
+    private String sk;
+    private String gsi1pk;
+    private String gsi1sk;
+    private String id;
+    private String name;
+    private String userId;
+    private String organizationId;
+    private List<String> permissions;
+    private String lastChars;
+    private Long createdAt;
+    private Long lastUsed;
+
+    @DynamoDbPartitionKey
+    @DynamoDbAttribute("pk")
+    public String getPk() {
+        return pk;
+    }
+
+    public void setPk(String pk) {
+        this.pk = pk;
+    }
+
+    @DynamoDbSortKey
+    @DynamoDbAttribute("sk")
+    public String getSk() {
+        return sk;
+    }
+
+    public void setSk(String sk) {
+        this.sk = sk;
+    }
+
+    @DynamoDbAttribute("gsi1pk")
+    public String getGsi1pk() {
+        return gsi1pk;
+    }
+
+    public void setGsi1pk(String gsi1pk) {
+        this.gsi1pk = gsi1pk;
+    }
+
+    @DynamoDbAttribute("gsi1sk")
+    public String getGsi1sk() {
+        return gsi1sk;
+    }
+
+    public void setGsi1sk(String gsi1sk) {
+        this.gsi1sk = gsi1sk;
+    }
+
+    @DynamoDbAttribute("id")
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    @DynamoDbAttribute("name")
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    @DynamoDbAttribute("user_id")
+    public String getUserId() {
+        return userId;
+    }
+
+    public void setUserId(String userId) {
+        this.userId = userId;
+    }
+
+    @DynamoDbAttribute("organization_id")
+    public String getOrganizationId() {
+        return organizationId;
+    }
+
+    public void setOrganizationId(String organizationId) {
+        this.organizationId = organizationId;
+    }
+
+    @DynamoDbAttribute("permissions")
+    public List<String> getPermissions() {
+        return permissions;
+    }
+
+    public void setPermissions(List<String> permissions) {
+        this.permissions = permissions;
+    }
+
+    @DynamoDbAttribute("last_chars")
+    public String getLastChars() {
+        return lastChars;
+    }
+
+    public void setLastChars(String lastChars) {
+        this.lastChars = lastChars;
+    }
+
+    @DynamoDbAttribute("created_at")
+    public Long getCreatedAt() {
+        return createdAt;
+    }
+
+    public void setCreatedAt(Long createdAt) {
+        this.createdAt = createdAt;
+    }
+
+    @DynamoDbAttribute("last_used")
+    public Long getLastUsed() {
+        return lastUsed;
+    }
+
+    public void setLastUsed(Long lastUsed) {
+        this.lastUsed = lastUsed;
+    }
+
+}

@@ -1,0 +1,104 @@
+package dev.adit.functions.orgs;
+
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
+
+/** An organization: {@code pk=ORG#id, sk=ORG}, with the usage counters that tunnels and edges add to. */
+@DynamoDbBean
+public class OrgItem {
+    private String pk;
+    private String sk;
+    private String id;
+    private String name;
+    private String plan;
+    private Long createdAt;
+    private Long tunnelsCreated;
+    private Long requestsServed;
+    private Long bytesTransferred;
+
+    @DynamoDbPartitionKey
+    @DynamoDbAttribute("pk")
+    public String getPk() {
+        return pk;
+    }
+
+    public void setPk(String pk) {
+        this.pk = pk;
+    }
+
+    @DynamoDbSortKey
+    @DynamoDbAttribute("sk")
+    public String getSk() {
+        return sk;
+    }
+
+    public void setSk(String sk) {
+        this.sk = sk;
+    }
+
+    @DynamoDbAttribute("id")
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    @DynamoDbAttribute("name")
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    @DynamoDbAttribute("plan")
+    public String getPlan() {
+        return plan;
+    }
+
+    public void setPlan(String plan) {
+        this.plan = plan;
+    }
+
+    @DynamoDbAttribute("created_at")
+    public Long getCreatedAt() {
+        return createdAt;
+    }
+
+    public void setCreatedAt(Long createdAt) {
+        this.createdAt = createdAt;
+    }
+
+    @DynamoDbAttribute("tunnels_created")
+    public Long getTunnelsCreated() {
+        return tunnelsCreated;
+    }
+
+    public void setTunnelsCreated(Long tunnelsCreated) {
+        this.tunnelsCreated = tunnelsCreated;
+    }
+
+    @DynamoDbAttribute("requests_served")
+    public Long getRequestsServed() {
+        return requestsServed;
+    }
+
+    public void setRequestsServed(Long requestsServed) {
+        this.requestsServed = requestsServed;
+    }
+
+    @DynamoDbAttribute("bytes_transferred")
+    public Long getBytesTransferred() {
+        return bytesTransferred;
+    }
+
+    public void setBytesTransferred(Long bytesTransferred) {
+        this.bytesTransferred = bytesTransferred;
+    }
+
+}

@@ -1,0 +1,80 @@
+package dev.adit.functions.platform;
+
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
+import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The table and its clients. Items are mapped with the Enhanced Client's bean schemas; conditional
+ * counters and multi-item transactions go through the low-level client, fed by the same schemas.
+ */
+public final class Dynamo {
+    private final DynamoDbClient client;
+    private final DynamoDbEnhancedClient enhanced;
+    private final String tableName;
+    private final Map<Class<?>, TableSchema<?>> schemas = new ConcurrentHashMap<>();
+
+    public Dynamo(DynamoDbClient client, String tableName) {
+        this.client = client;
+        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(client).build();
+        this.tableName = tableName;
+    }
+
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    public String tableName() {
+        return tableName;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> TableSchema<T> schema(Class<T> type) {
+        return (TableSchema<T>) schemas.computeIfAbsent(type, TableSchema::fromBean);
+    }
+
+    public <T> DynamoDbTable<T> table(Class<T> type) {
+        return enhanced.table(tableName, schema(type));
+    }
+
+    /** The item as attributes, null fields left out, for low-level puts and transactions. */
+    public <T> Map<String, AttributeValue> attributes(T item, Class<T> type) {
+        return schema(type).itemToMap(item, true);
+    }
+
+    public <T> T item(Map<String, AttributeValue> attributes, Class<T> type) {
+        return schema(type).mapToItem(attributes);
+    }
+
+    public static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", s(pk), "sk", s(sk));
+    }
+
+    public static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    public static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    /** Whether the transaction's action at {@code index} failed its condition. */
+    public static boolean conditionFailed(TransactionCanceledException e, int index) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        return reasons != null && index < reasons.size() && "ConditionalCheckFailed".equals(reasons.get(index).code());
+    }
+
+    /** Whether the transaction lost a race with another one and may simply be retried. */
+    public static boolean transactionConflict(TransactionCanceledException e) {
+        return e.cancellationReasons() != null && e.cancellationReasons().stream()
+                .anyMatch(r -> "TransactionConflict".equals(r.code()));
+    }
+}

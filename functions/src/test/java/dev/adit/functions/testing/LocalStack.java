@@ -1,0 +1,63 @@
+package dev.adit.functions.testing;
+
+import dev.adit.dynamodb.embedded.EmbeddedDynamoDb;
+import dev.adit.events.table.AditTable;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One DynamoDB Local for the whole test JVM (it takes seconds to start), and control API servers
+ * on ephemeral loopback ports against it. Tests isolate themselves by signing up fresh users, each
+ * with its own organization, rather than by resetting the table.
+ */
+public final class LocalStack {
+    public static final String TABLE = "adit-test";
+    private static EmbeddedDynamoDb dynamo;
+    private static ApiServer defaultServer;
+
+    private LocalStack() {
+    }
+
+    public static synchronized EmbeddedDynamoDb dynamo() {
+        if (dynamo == null) {
+            dynamo = EmbeddedDynamoDb.startInMemory();
+            try (var client = dynamo.client()) {
+                AditTable.ensureTable(client, TABLE);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(dynamo::close));
+        }
+        return dynamo;
+    }
+
+    /** The shared server with production settings (24 h grace, reference rate limits). */
+    public static synchronized ApiServer api() {
+        if (defaultServer == null) {
+            defaultServer = start(Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(defaultServer::close));
+        }
+        return defaultServer;
+    }
+
+    /** A separate server with some settings changed, e.g. a grace period of seconds. Close it after use. */
+    public static ApiServer start(Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(baseProperties());
+        properties.putAll(overrides);
+        ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
+        EmbeddedServer server = context.getBean(EmbeddedServer.class);
+        if (!server.isRunning()) {
+            server.start();
+        }
+        return new ApiServer(context, server);
+    }
+
+    public static Map<String, Object> baseProperties() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("micronaut.server.port", -1);
+        p.put("adit.dynamodb.endpoint", dynamo().endpoint().toString());
+        p.put("adit.table-name", TABLE);
+        return p;
+    }
+}
