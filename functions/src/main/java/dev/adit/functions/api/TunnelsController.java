@@ -2,6 +2,7 @@ package dev.adit.functions.api;
 
 import dev.adit.functions.auth.Caller;
 import dev.adit.functions.auth.Scopes;
+import dev.adit.functions.errors.ApiException;
 import dev.adit.functions.tunnels.Tunnel;
 import dev.adit.functions.tunnels.TunnelPage;
 import dev.adit.functions.tunnels.TunnelQueries;
@@ -33,8 +34,11 @@ public class TunnelsController {
     private final TunnelQueries queries;
     private final Guard guard;
     private final Idempotent idempotent;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    public TunnelsController(TunnelService tunnels, TunnelQueries queries, Guard guard, Idempotent idempotent) {
+    public TunnelsController(TunnelService tunnels, TunnelQueries queries, Guard guard, Idempotent idempotent,
+                             com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.json = json;
         this.tunnels = tunnels;
         this.queries = queries;
         this.guard = guard;
@@ -66,9 +70,29 @@ public class TunnelsController {
 
     @Patch("/{id}")
     @Operation(summary = "Change the description; tunnel_name and tls_mode are immutable")
-    public Tunnel update(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Map<String, Object> body) {
+    public Tunnel update(HttpRequest<?> request, @PathVariable String id,
+                         @Nullable @Body @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "{\"description\": \"...\"}; null clears it") String body) {
         Caller caller = guard.enter(request, Scopes.TUNNELS_WRITE, Guard.Bucket.WRITE);
-        return tunnels.update(caller, id, Optional.ofNullable(body).orElse(Map.of()));
+        return tunnels.update(caller, id, patchFields(body));
+    }
+
+    /** Read by hand because PATCH must tell "description": null (clear it) from no description at all. */
+    private Map<String, Object> patchFields(String body) {
+        if (body == null || body.isBlank()) {
+            return Map.of();
+        }
+        try {
+            var node = json.readTree(body);
+            if (!node.isObject()) {
+                throw ApiException.badRequest("invalid_json", "The request body must be a JSON object");
+            }
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> fields.put(e.getKey(),
+                    e.getValue().isNull() ? null : e.getValue().isTextual() ? e.getValue().asText() : e.getValue()));
+            return fields;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("invalid_json", "The request body is not valid JSON");
+        }
     }
 
     @Delete("/{id}")
@@ -90,7 +114,7 @@ public class TunnelsController {
     public Tunnel forceDelete(HttpRequest<?> request, @PathVariable String id) {
         Caller caller = guard.enter(request, Scopes.TUNNELS_DELETE, Guard.Bucket.WRITE);
         if (!caller.has(Scopes.ADMIN_WRITE)) {
-            throw dev.adit.functions.errors.ApiException.forbidden(Scopes.ADMIN_WRITE,
+            throw ApiException.forbidden(Scopes.ADMIN_WRITE,
                     "Force delete skips the restore window and needs an organization admin's key with admin:write");
         }
         return tunnels.forceDelete(caller, id);
