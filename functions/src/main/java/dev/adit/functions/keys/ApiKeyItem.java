@@ -4,6 +4,8 @@ import java.util.List;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /**
@@ -46,6 +48,7 @@ public class ApiKeyItem {
         this.sk = sk;
     }
 
+    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
     @DynamoDbAttribute("gsi1pk")
     public String getGsi1pk() {
         return gsi1pk;
@@ -55,6 +58,7 @@ public class ApiKeyItem {
         this.gsi1pk = gsi1pk;
     }
 
+    @DynamoDbSecondarySortKey(indexNames = "gsi1")
     @DynamoDbAttribute("gsi1sk")
     public String getGsi1sk() {
         return gsi1sk;

@@ -3,6 +3,8 @@ package dev.adit.functions.orgs;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /** Membership: {@code pk=ORG#org, sk=MEMBER#user}; GSI1 {@code USER#user#ORGS} lists a user's organizations. */
@@ -37,6 +39,7 @@ public class MemberItem {
         this.sk = sk;
     }
 
+    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
     @DynamoDbAttribute("gsi1pk")
     public String getGsi1pk() {
         return gsi1pk;
@@ -46,6 +49,7 @@ public class MemberItem {
         this.gsi1pk = gsi1pk;
     }
 
+    @DynamoDbSecondarySortKey(indexNames = "gsi1")
     @DynamoDbAttribute("gsi1sk")
     public String getGsi1sk() {
         return gsi1sk;

@@ -1,0 +1,43 @@
+package dev.adit.agent;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+
+import java.util.function.Supplier;
+
+/**
+ * The agent's side of the reversed HTTP/2 connection: the agent is the server, and each stream the
+ * edge opens is one public request. Windows bound what a slow local service can leave buffered.
+ */
+final class AgentHttp2 {
+    static final int STREAM_WINDOW = 256 * 1024;
+    static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+    static final int MAX_CONCURRENT_STREAMS = 1000;
+
+    private AgentHttp2() {
+    }
+
+    static void install(ChannelPipeline pipeline, String after, Supplier<ChannelHandler> perStream) {
+        pipeline.addAfter(after, "h2", Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .initialWindowSize(STREAM_WINDOW))
+                .gracefulShutdownTimeoutMillis(0)
+                .build());
+        pipeline.addAfter("h2", "h2-mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                // Frames are pulled as the local connection can take them, so flow control pushes back on the edge.
+                stream.config().setAutoRead(false);
+                stream.pipeline().addLast(perStream.get());
+            }
+        }));
+        pipeline.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
+    }
+}

@@ -1,0 +1,151 @@
+package dev.adit.agent;
+
+import dev.adit.protocol.TunnelHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * On the agent's local connection: turns the local HTTP/1.1 response into HEADERS and DATA frames
+ * on the stream, flushing each piece as it comes (SSE works whatever the Content-Type), and reads
+ * the next piece only while the stream can send. After a 101 it relays raw bytes both ways.
+ */
+final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
+    private final AgentStreamHandler request;
+    private final Channel stream;
+    private final boolean websocket;
+    private boolean headersSent;
+    private boolean ended;
+    private boolean upgraded;
+    private boolean skipInformational;
+    private int status;
+
+    LocalResponseHandler(AgentStreamHandler request, Channel stream, boolean websocket) {
+        this.request = request;
+        this.stream = stream;
+        this.websocket = websocket;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (ended || !stream.isActive()) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        if (msg instanceof ByteBuf raw) {
+            stream.writeAndFlush(new DefaultHttp2DataFrame(raw, false));
+            return;
+        }
+        if (upgraded) {
+            ReferenceCountUtil.release(msg); // the codec's empty end of the 101 response
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            int code = response.status().code();
+            if (websocket && code == 101) {
+                upgrade(ctx, response);
+            } else if (code < 200) {
+                skipInformational = true;
+            } else {
+                stream.write(new DefaultHttp2HeadersFrame(toHttp2(response), false));
+                headersSent = true;
+                status = code;
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            if (skipInformational) {
+                skipInformational = !(content instanceof LastHttpContent);
+                content.release();
+                return;
+            }
+            boolean last = content instanceof LastHttpContent;
+            stream.writeAndFlush(new DefaultHttp2DataFrame(content.content(), last));
+            if (last) {
+                ended = true;
+                request.report(status);
+                ctx.close();
+            }
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        } else {
+            stream.flush();
+        }
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, HttpResponse response) {
+        Http2Headers h = toHttp2(response).status("200");
+        h.set(TunnelHeaders.UPGRADED, "websocket");
+        stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, false));
+        headersSent = true;
+        upgraded = true;
+        request.report(101);
+        // Whatever the codec still holds is WebSocket bytes: it reaches us as ByteBuf from here on.
+        ctx.pipeline().remove(AgentStreamHandler.CODEC);
+    }
+
+    private static Http2Headers toHttp2(HttpResponse response) {
+        Http2Headers h = new DefaultHttp2Headers().status(Integer.toString(response.status().code()));
+        Set<String> named = TunnelHeaders.namedByConnection(response.headers().getAll(HttpHeaderNames.CONNECTION));
+        for (Map.Entry<String, String> e : response.headers()) {
+            String name = e.getKey().toLowerCase(Locale.ROOT);
+            if (!TunnelHeaders.dropAtHop(name, named)) {
+                h.add(name, e.getValue());
+            }
+        }
+        return h;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (stream.isWritable()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            request.localWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ended || !stream.isActive()) {
+            return;
+        }
+        if (upgraded) {
+            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+        } else if (headersSent) {
+            stream.close(); // the local server broke off mid-body: reset so the visitor sees it
+        } else {
+            Http2Headers h = new DefaultHttp2Headers().status("502");
+            h.set(TunnelHeaders.ERROR, "local_connection_closed");
+            h.set(TunnelHeaders.ERROR_MESSAGE, "the local service closed the connection without answering");
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
+            request.report(502);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,222 @@
+package dev.adit.edge;
+
+import dev.adit.edge.admin.AdminHandler;
+import dev.adit.edge.agent.AgentChannelInitializer;
+import dev.adit.edge.agent.AgentRegistry;
+import dev.adit.edge.agent.AgentSession;
+import dev.adit.edge.http.PublicChannelInitializer;
+import dev.adit.edge.http.PublicRouting;
+import dev.adit.edge.metrics.EdgeMetrics;
+import dev.adit.edge.presence.PresenceTracker;
+import dev.adit.edge.routing.DynamoStreamRoutingFeed;
+import dev.adit.edge.routing.RoutingChange;
+import dev.adit.edge.routing.RoutingFeed;
+import dev.adit.edge.routing.TunnelDirectory;
+import dev.adit.edge.usage.UsageMeter;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An edge: the public HTTP listener, the TLS agent listener, and the admin listener, wired to
+ * DynamoDB for routing, presence and usage. {@code new EdgeServer(config).start()}; {@link #close()} stops it.
+ */
+public final class EdgeServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+    /** Per-connection outbound buffer bounds: above high, readers pause; below low, they resume. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    private final EdgeConfig config;
+    private final DynamoDbClient dynamo;
+    private final RoutingFeed feed;
+    private final boolean ownsClients;
+    private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("adit-edge-io-", 0).factory());
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("adit-edge-timer").factory());
+    private final AgentRegistry agents = new AgentRegistry();
+    private final TunnelDirectory directory;
+    private final EdgeMetrics metrics;
+    private final UsageMeter usage;
+    private final PresenceTracker presence;
+    private final List<Channel> listeners = new ArrayList<>();
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+    private volatile boolean running;
+    private int publicPort = -1;
+    private int agentPort = -1;
+    private int adminPort = -1;
+
+    /** An edge with its own DynamoDB clients, built from the config (default AWS credentials chain). */
+    public EdgeServer(EdgeConfig config) {
+        this(config, dynamoClient(config), null, true);
+    }
+
+    /** An edge on given clients; {@code feed} delivers tunnel changes (see {@link DynamoStreamRoutingFeed}). */
+    public EdgeServer(EdgeConfig config, DynamoDbClient dynamo, RoutingFeed feed) {
+        this(config, dynamo, feed, false);
+    }
+
+    private EdgeServer(EdgeConfig config, DynamoDbClient dynamo, RoutingFeed feed, boolean ownsClients) {
+        this.config = config;
+        this.dynamo = dynamo;
+        this.ownsClients = ownsClients;
+        this.feed = feed != null ? feed
+                : new DynamoStreamRoutingFeed(dynamo, streamsClient(config), config.table(), Duration.ofMillis(250));
+        this.directory = new TunnelDirectory(dynamo, config.table(), blocking, config.routeCacheTtl(), config.negativeCacheTtl());
+        this.metrics = new EdgeMetrics(config.edgeId(), agents::size);
+        this.usage = new UsageMeter(dynamo, config.table());
+        this.presence = new PresenceTracker(dynamo, config.table(), config.edgeId(),
+                config.internalAddress() + ":" + config.internalPort(), config.presenceTtl(), blocking, directory, agents);
+        agents.addListener(presence);
+    }
+
+    public synchronized EdgeServer start() {
+        if (running) {
+            return this;
+        }
+        feed.start(this::onRoutingChange);
+        acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        SslContext agentTls = config.agentTls().serverContext();
+        PublicRouting routing = new PublicRouting(directory, agents, metrics, usage, config.domain(), config.upstreamTimeout());
+        publicPort = bind(config.publicPort(), new PublicChannelInitializer(routing));
+        agentPort = bind(config.agentPort(), new AgentChannelInitializer(agentTls, directory, agents, blocking));
+        adminPort = bind(config.adminPort(), adminInitializer());
+        long beat = config.presenceHeartbeat().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> blocking.execute(presence::heartbeat), beat, beat, TimeUnit.MILLISECONDS);
+        long flush = config.usageFlushInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(() -> blocking.execute(usage::flush), flush, flush, TimeUnit.MILLISECONDS);
+        running = true;
+        log.info("edge {} up: public {}, agents {} (TLS), admin {}, domain {}", config.edgeId(), publicPort, agentPort, adminPort, config.domain());
+        return this;
+    }
+
+    private void onRoutingChange(RoutingChange change) {
+        switch (change) {
+            case RoutingChange.TunnelUpdated u -> directory.invalidate(u.route().name());
+            case RoutingChange.TunnelRemoved r -> directory.invalidate(r.name());
+        }
+        agents.apply(change);
+    }
+
+    private int bind(int port, ChannelHandler initializer) {
+        Channel channel = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(initializer)
+                .bind(new InetSocketAddress(config.bindHost(), port))
+                .syncUninterruptibly()
+                .channel();
+        listeners.add(channel);
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    private ChannelHandler adminInitializer() {
+        AdminHandler admin = new AdminHandler(metrics, () -> running);
+        return new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), admin);
+            }
+        };
+    }
+
+    public int publicPort() {
+        return publicPort;
+    }
+
+    public int agentPort() {
+        return agentPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public EdgeConfig config() {
+        return config;
+    }
+
+    public AgentRegistry agents() {
+        return agents;
+    }
+
+    public EdgeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Writes accumulated usage now instead of at the next interval. Blocking. */
+    public void flushUsage() {
+        usage.flush();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        feed.close();
+        listeners.forEach(Channel::close);
+        agents.all().forEach(AgentSession::disconnect);
+        scheduler.shutdownNow();
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        usage.flush();
+        blocking.shutdown();
+        try {
+            // presence deletes for the agents just dropped are still queued; give them a moment
+            blocking.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownsClients) {
+            dynamo.close();
+        }
+        log.info("edge {} stopped", config.edgeId());
+    }
+
+    private static DynamoDbClient dynamoClient(EdgeConfig config) {
+        DynamoDbClientBuilder b = DynamoDbClient.builder().region(Region.of(config.region()));
+        config.dynamoEndpoint().ifPresent(b::endpointOverride);
+        return b.build();
+    }
+
+    private static DynamoDbStreamsClient streamsClient(EdgeConfig config) {
+        DynamoDbStreamsClientBuilder b = DynamoDbStreamsClient.builder().region(Region.of(config.region()));
+        config.dynamoEndpoint().ifPresent(b::endpointOverride);
+        return b.build();
+    }
+}

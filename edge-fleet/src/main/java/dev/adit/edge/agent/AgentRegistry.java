@@ -1,0 +1,88 @@
+package dev.adit.edge.agent;
+
+import dev.adit.edge.routing.RoutingChange;
+import dev.adit.edge.routing.TunnelRoute;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The agent sessions connected to this edge, per tunnel, picked round robin. */
+public final class AgentRegistry {
+    private static final Logger log = LoggerFactory.getLogger(AgentRegistry.class);
+
+    private final Map<String, List<AgentSession>> byTunnel = new ConcurrentHashMap<>();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+
+    public void addListener(SessionListener listener) {
+        listeners.add(listener);
+    }
+
+    void register(AgentSession session) {
+        byTunnel.computeIfAbsent(session.tunnelId(), id -> new CopyOnWriteArrayList<>()).add(session);
+        listeners.forEach(l -> l.opened(session));
+        session.channel().closeFuture().addListener(f -> unregister(session));
+    }
+
+    private void unregister(AgentSession session) {
+        byTunnel.computeIfPresent(session.tunnelId(), (id, list) -> {
+            list.remove(session);
+            return list.isEmpty() ? null : list;
+        });
+        listeners.forEach(l -> l.closed(session));
+    }
+
+    /** An active session for the tunnel, rotating among several agents. */
+    public Optional<AgentSession> pick(String tunnelId) {
+        List<AgentSession> sessions = byTunnel.get(tunnelId);
+        if (sessions == null) {
+            return Optional.empty();
+        }
+        List<AgentSession> active = sessions.stream().filter(AgentSession::isActive).toList();
+        if (active.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(active.get(Math.floorMod(roundRobin.getAndIncrement(), active.size())));
+    }
+
+    public List<AgentSession> sessions(String tunnelId) {
+        return List.copyOf(byTunnel.getOrDefault(tunnelId, List.of()));
+    }
+
+    public Collection<AgentSession> all() {
+        return byTunnel.values().stream().flatMap(List::stream).toList();
+    }
+
+    public int size() {
+        return byTunnel.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Disconnects agents the change no longer admits: tunnel gone, not active, or secret rotated. */
+    public void apply(RoutingChange change) {
+        switch (change) {
+            case RoutingChange.TunnelUpdated updated -> revokeUnless(updated.route());
+            case RoutingChange.TunnelRemoved removed -> sessions(removed.tunnelId()).forEach(s -> revoke(s, "tunnel removed"));
+        }
+    }
+
+    /** Disconnects this tunnel's sessions that {@code current} no longer admits. */
+    public void revokeUnless(TunnelRoute current) {
+        for (AgentSession session : sessions(current.id())) {
+            if (!current.stillAdmits(session.admittedAs())) {
+                revoke(session, current.routable() ? "connect secret regenerated" : "tunnel no longer active");
+            }
+        }
+    }
+
+    private static void revoke(AgentSession session, String why) {
+        log.info("disconnecting {}: {}", session, why);
+        session.disconnect();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.adit.edge.agent;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+
+/**
+ * The edge's side of the reversed HTTP/2 connection: the edge is the client.
+ *
+ * <p>Flow-control windows bound memory: a stream may hold at most {@link #STREAM_WINDOW} bytes the
+ * edge has not yet passed to its visitor, and the connection at most {@link #CONNECTION_WINDOW},
+ * so one slow visitor fills only its own stream's window and never stalls the others.
+ */
+public final class EdgeHttp2 {
+    public static final int STREAM_WINDOW = 256 * 1024;
+    public static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+    private static final int DEFAULT_WINDOW = 65_535;
+
+    private EdgeHttp2() {
+    }
+
+    static void install(ChannelPipeline pipeline, String after) {
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
+                .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW).pushEnabled(false))
+                // Revocation must be immediate: no graceful wait for streams in flight.
+                .gracefulShutdownTimeoutMillis(0)
+                .build();
+        pipeline.addAfter(after, "h2", codec);
+        pipeline.addAfter("h2", "h2-mux", new Http2MultiplexHandler(new RefuseAgentStreams()));
+        pipeline.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
+    }
+
+    /** Agents never open streams (push is disabled); close any that appear. */
+    private static final class RefuseAgentStreams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package dev.adit.edge.http;
+
+import dev.adit.edge.agent.AgentSession;
+import dev.adit.edge.routing.TunnelRoute;
+import dev.adit.protocol.TunnelHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One public request and its response: routes it, opens a stream to an agent, and relays both
+ * bodies piece by piece. Every method runs on the visitor's event loop, so the state needs no locks.
+ */
+final class Exchange {
+    /** The connection-level side the exchange reports back to. */
+    interface Connection {
+        void maybeRead();
+
+        void exchangeFinished(Exchange exchange, boolean reuseConnection);
+
+        void switchToRaw();
+    }
+
+    private final Connection connection;
+    private final ChannelHandlerContext visitor;
+    private final PublicRouting edge;
+    private final HttpRequest request;
+    private final String host;
+    private final String tunnelName;
+    private final boolean websocket;
+    private final boolean hasBody;
+    private final boolean keepAlive;
+    private final long startedNanos = System.nanoTime();
+    /** Request pieces that arrived before the stream was open; at most one socket read's worth. */
+    private final ArrayDeque<Object> early = new ArrayDeque<>();
+
+    private Optional<TunnelRoute> route = Optional.empty();
+    private Http2StreamChannel stream;
+    private boolean requestEnded;
+    private boolean responseStarted;
+    private boolean upgraded;
+    private boolean done;
+    private int status;
+    private long bytesIn;
+    private long bytesOut;
+    private ScheduledFuture<?> timeout;
+
+    Exchange(Connection connection, ChannelHandlerContext visitor, PublicRouting edge, HttpRequest request,
+             String host, String tunnelName, boolean websocket) {
+        this.connection = connection;
+        this.visitor = visitor;
+        this.edge = edge;
+        this.request = request;
+        this.host = host;
+        this.tunnelName = tunnelName;
+        this.websocket = websocket;
+        this.hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        this.keepAlive = HttpUtil.isKeepAlive(request) && !websocket;
+    }
+
+    void start() {
+        if (tunnelName.isEmpty()) {
+            routed(Optional.empty()); // a host outside the domain names no tunnel
+            return;
+        }
+        Optional<Optional<TunnelRoute>> cached = edge.directory().cached(tunnelName);
+        if (cached.isPresent()) {
+            routed(cached.get());
+        } else {
+            edge.directory().lookup(tunnelName).whenComplete((found, error) -> onVisitorLoop(() -> {
+                if (error != null) {
+                    fail(503, "routing_unavailable", "the edge could not look up tunnel " + tunnelName + "; try again shortly");
+                } else {
+                    routed(found);
+                }
+            }));
+        }
+    }
+
+    private void routed(Optional<TunnelRoute> found) {
+        if (done) {
+            return;
+        }
+        if (found.isEmpty() || !found.get().routable()) {
+            fail(404, "tunnel_not_found", "there is no tunnel named " + tunnelName + " here");
+            return;
+        }
+        route = found;
+        Optional<AgentSession> session = edge.agents().pick(found.get().id());
+        if (session.isEmpty()) {
+            // TODO(edge-to-edge): look up presence and forward to the edge holding the agent.
+            fail(502, "tunnel_offline", "tunnel " + tunnelName + " is offline: no agent is connected");
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            visitor.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        session.get().openStream(new UpstreamStreamHandler(this))
+                .addListener(f -> onVisitorLoop(() -> opened((Future<Http2StreamChannel>) f)));
+    }
+
+    private void opened(Future<Http2StreamChannel> opening) {
+        if (!opening.isSuccess()) {
+            fail(502, "agent_unavailable", "the agent for tunnel " + tunnelName + " could not take the request");
+            return;
+        }
+        stream = opening.getNow();
+        edge.metrics().streamOpened();
+        if (done) {
+            stream.close();
+            return;
+        }
+        InetAddress client = ((java.net.InetSocketAddress) visitor.channel().remoteAddress()).getAddress();
+        boolean endNow = !hasBody && !websocket;
+        stream.write(new DefaultHttp2HeadersFrame(HeaderMapping.upstreamRequest(request, host, client, websocket), endNow));
+        if (endNow || websocket) {
+            armTimeout();
+        }
+        Object piece;
+        while ((piece = early.poll()) != null) {
+            writeBody((HttpContent) piece);
+        }
+        stream.flush();
+        stream.read();
+        connection.maybeRead();
+    }
+
+    void onRequestContent(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            requestEnded = true;
+        }
+        if (done) {
+            content.release();
+        } else if (stream == null) {
+            early.add(content);
+        } else {
+            writeBody(content);
+            stream.flush();
+        }
+    }
+
+    private void writeBody(HttpContent content) {
+        if (!hasBody) {
+            content.release(); // the empty end of a bodiless request; END_STREAM went with the headers
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        bytesIn += content.content().readableBytes();
+        stream.write(new DefaultHttp2DataFrame(content.content(), last));
+        if (last) {
+            armTimeout();
+        }
+    }
+
+    /** Raw bytes from the visitor after a WebSocket upgrade. */
+    void onRawFromVisitor(ByteBuf bytes) {
+        if (done || stream == null) {
+            bytes.release();
+            return;
+        }
+        bytesIn += bytes.readableBytes();
+        stream.writeAndFlush(new DefaultHttp2DataFrame(bytes, false));
+    }
+
+    void onResponseHeaders(Http2Headers headers, boolean endStream) {
+        if (done) {
+            return;
+        }
+        if (responseStarted) {
+            if (endStream) {
+                onResponseData(Unpooled.EMPTY_BUFFER, true); // trailers end the body; HTTP/1.1 chunked trailers are dropped
+            }
+            return;
+        }
+        status = headers.status() == null ? 502 : Integer.parseInt(headers.status().toString());
+        if (status < 200) {
+            return; // informational: the edge answered 100-continue itself
+        }
+        cancelTimeout();
+        CharSequence agentError = headers.get(TunnelHeaders.ERROR);
+        if (agentError != null) {
+            CharSequence message = headers.get(TunnelHeaders.ERROR_MESSAGE);
+            fail(status, agentError.toString(), message == null ? "the agent could not reach the local service" : message.toString());
+            return;
+        }
+        responseStarted = true;
+        if (websocket && headers.contains(TunnelHeaders.UPGRADED)) {
+            upgraded = true;
+            connection.switchToRaw();
+            visitor.writeAndFlush(Unpooled.copiedBuffer(HeaderMapping.switchingProtocols(headers), StandardCharsets.ISO_8859_1));
+            status = 101;
+            connection.maybeRead();
+            return;
+        }
+        visitor.writeAndFlush(HeaderMapping.downstreamResponse(headers, request, keepAlive));
+        if (endStream) {
+            endResponse();
+        }
+    }
+
+    void onResponseData(ByteBuf data, boolean endStream) {
+        if (done) {
+            data.release();
+            return;
+        }
+        bytesOut += data.readableBytes();
+        if (upgraded) {
+            visitor.writeAndFlush(data);
+            if (endStream) {
+                finish(false);
+            }
+        } else if (endStream) {
+            visitor.write(new DefaultLastHttpContent(data));
+            endResponse();
+        } else {
+            // Flushed piece by piece: SSE and chunked responses reach the visitor as they arrive.
+            visitor.writeAndFlush(new DefaultHttpContent(data));
+        }
+    }
+
+    private void endResponse() {
+        visitor.flush();
+        finish(keepAlive && requestEnded);
+    }
+
+    void onStreamClosed() {
+        if (done) {
+            return;
+        }
+        if (upgraded) {
+            finish(false);
+        } else {
+            fail(502, "agent_disconnected", "the agent for tunnel " + tunnelName + " went away before finishing the response");
+        }
+    }
+
+    void onVisitorClosed() {
+        if (done) {
+            return;
+        }
+        edge.metrics().cancelled();
+        finish(false); // closing the stream sends RST_STREAM(CANCEL); the agent drops its local request
+    }
+
+    /** A malformed body piece (bad chunk size): never forward it; refuse the request. */
+    void onMalformedBody(Object piece) {
+        ReferenceCountUtil.release(piece);
+        fail(400, "bad_request", "the request body is malformed");
+    }
+
+    void upstreamWritable() {
+        connection.maybeRead();
+    }
+
+    void visitorWritableAgain() {
+        if (stream != null) {
+            stream.read();
+        }
+    }
+
+    boolean visitorWritable() {
+        return visitor.channel().isWritable();
+    }
+
+    /** Whether the visitor's next bytes belong to this exchange and the stream can take them now. */
+    boolean wantsRequestData() {
+        return !done && stream != null && stream.isWritable() && (upgraded || (hasBody && !requestEnded));
+    }
+
+    boolean requestEnded() {
+        return requestEnded && !upgraded && !(websocket && !done);
+    }
+
+    private void fail(int code, String error, String message) {
+        if (done) {
+            return;
+        }
+        status = code;
+        if (responseStarted) {
+            finish(false); // too late for an error page: cut the connection so the truncation shows
+            return;
+        }
+        boolean reuse = keepAlive && requestEnded;
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        visitor.writeAndFlush(ErrorPages.render(accept, code, error, message, reuse));
+        finish(reuse);
+    }
+
+    private void finish(boolean reuseConnection) {
+        done = true;
+        cancelTimeout();
+        Object piece;
+        while ((piece = early.poll()) != null) {
+            ReferenceCountUtil.release(piece);
+        }
+        if (stream != null) {
+            stream.close();
+            edge.metrics().streamClosed();
+        }
+        long nanos = System.nanoTime() - startedNanos;
+        edge.metrics().requestCompleted(status == 0 ? 499 : status, nanos, bytesIn, bytesOut);
+        route.ifPresent(r -> edge.usage().record(r.id(), r.organizationId(), 1, bytesIn + bytesOut));
+        connection.exchangeFinished(this, reuseConnection);
+    }
+
+    private void armTimeout() {
+        if (responseStarted || timeout != null) {
+            return;
+        }
+        long millis = edge.upstreamTimeout().toMillis();
+        timeout = visitor.executor().schedule(() -> fail(504, "upstream_timeout",
+                "tunnel " + tunnelName + " did not answer within " + millis / 1000.0 + " s"), millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+    }
+
+    void onVisitorLoop(Runnable task) {
+        if (visitor.executor().inEventLoop()) {
+            task.run();
+        } else {
+            visitor.executor().execute(task);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.adit.edge.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One visitor connection: checks each request, starts its {@link Exchange}, and decides when to
+ * read from the socket. The channel runs with autoRead off; it reads while the exchange's stream
+ * can take more body, or, once the request is complete, to notice the visitor leaving. Pipelined
+ * requests are parked (at most one read's worth) until the current response ends.
+ */
+final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements Exchange.Connection {
+    private static final Logger log = LoggerFactory.getLogger(PublicRequestHandler.class);
+
+    private final PublicRouting edge;
+    private final HostRouting hosts;
+    private final ArrayDeque<Object> parked = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private boolean closing;
+    private boolean raw;
+    private boolean replaying;
+
+    PublicRequestHandler(PublicRouting edge) {
+        this.edge = edge;
+        this.hosts = new HostRouting(edge.domain());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        edge.metrics().visitorConnected();
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (current != null && (msg instanceof HttpRequest || current.requestEnded())) {
+            parked.add(msg);
+            return;
+        }
+        handle(msg);
+    }
+
+    private void handle(Object msg) {
+        if (msg instanceof ByteBuf bytes) {
+            if (raw && current != null) {
+                current.onRawFromVisitor(bytes);
+            } else {
+                bytes.release();
+            }
+        } else if (msg instanceof HttpRequest request) {
+            begin(request);
+        } else if (msg instanceof HttpContent content) {
+            if (current == null) {
+                content.release();
+            } else if (content.decoderResult().isFailure()) {
+                current.onMalformedBody(content);
+            } else {
+                current.onRequestContent(content);
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void begin(HttpRequest request) {
+        Optional<Refusal> refusal = check(request);
+        if (refusal.isPresent()) {
+            ReferenceCountUtil.release(request);
+            refuseAndClose(request, refusal.get());
+            return;
+        }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        Optional<String> name = hosts.tunnelName(host);
+        boolean websocket = isWebSocketUpgrade(request);
+        current = new Exchange(this, ctx, edge, request, host, name.orElse(""), websocket);
+        current.start();
+    }
+
+    private record Refusal(int status, String error, String message) {
+    }
+
+    /** The shapes that are refused without ever reaching an agent. */
+    private static Optional<Refusal> check(HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            Throwable cause = result.cause();
+            if (cause instanceof TooLongHttpHeaderException) {
+                return Optional.of(new Refusal(431, "request_header_fields_too_large", "the request headers are too large"));
+            }
+            if (cause instanceof TooLongHttpLineException) {
+                return Optional.of(new Refusal(414, "uri_too_long", "the request line is too long"));
+            }
+            return Optional.of(new Refusal(400, "bad_request", "the request is malformed: " + cause.getMessage()));
+        }
+        List<String> hostHeaders = request.headers().getAll(HttpHeaderNames.HOST);
+        if (hostHeaders.size() != 1) {
+            return Optional.of(new Refusal(400, "bad_request", "the request needs exactly one Host header"));
+        }
+        List<String> te = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!te.isEmpty() && (te.size() != 1 || !te.getFirst().strip().equalsIgnoreCase("chunked"))) {
+            return Optional.of(new Refusal(400, "bad_request", "only Transfer-Encoding: chunked is accepted"));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isWebSocketUpgrade(HttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    private void refuseAndClose(HttpRequest request, Refusal refusal) {
+        closing = true;
+        String accept = request.decoderResult().isSuccess() ? request.headers().get(HttpHeaderNames.ACCEPT) : null;
+        ctx.writeAndFlush(ErrorPages.render(accept, refusal.status(), refusal.error(), refusal.message(), false))
+                .addListener(ChannelFutureListener.CLOSE);
+        edge.metrics().requestCompleted(refusal.status(), 0, 0, 0);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        maybeRead();
+    }
+
+    @Override
+    public void maybeRead() {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (current == null) {
+            if (parked.isEmpty()) {
+                ctx.read();
+            }
+        } else if (current.wantsRequestData() || (current.requestEnded() && parked.isEmpty())) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void exchangeFinished(Exchange exchange, boolean reuseConnection) {
+        if (current != exchange) {
+            return;
+        }
+        current = null;
+        if (!reuseConnection) {
+            closing = true;
+            releaseParked();
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        replayParked();
+    }
+
+    private void replayParked() {
+        if (replaying) {
+            return; // the outer loop carries on with the rest
+        }
+        replaying = true;
+        try {
+            while (!closing && !parked.isEmpty() && (current == null || !current.requestEnded())) {
+                handle(parked.poll());
+            }
+        } finally {
+            replaying = false;
+        }
+        maybeRead();
+    }
+
+    @Override
+    public void switchToRaw() {
+        raw = true;
+        // Removing the decoder hands any bytes it still holds to this handler as a ByteBuf.
+        ctx.pipeline().remove(PublicChannelInitializer.DECODER);
+        ctx.pipeline().remove(PublicChannelInitializer.ENCODER);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && current != null) {
+            current.visitorWritableAgain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        edge.metrics().visitorDisconnected();
+        if (current != null) {
+            current.onVisitorClosed();
+        }
+        releaseParked();
+    }
+
+    private void releaseParked() {
+        Object m;
+        while ((m = parked.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("visitor connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.adit.edge.presence;
+
+import dev.adit.edge.agent.AgentRegistry;
+import dev.adit.edge.agent.AgentSession;
+import dev.adit.edge.agent.SessionListener;
+import dev.adit.edge.routing.TunnelDirectory;
+import dev.adit.edge.routing.TunnelRoute;
+import dev.adit.events.table.Keys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Keeps one PresenceItem per connected agent: written on connect, its TTL pushed forward by a
+ * heartbeat, deleted on disconnect. Each session's writes run in order on a chain, so a delete can
+ * never be overtaken by the put it follows. The heartbeat also re-reads each tunnel, the safety net
+ * that disconnects revoked agents even if a stream event was missed.
+ */
+public final class PresenceTracker implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(PresenceTracker.class);
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final String edgeId;
+    private final String edgeAddress;
+    private final Duration ttl;
+    private final Executor blocking;
+    private final TunnelDirectory directory;
+    private final AgentRegistry registry;
+    private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
+
+    public PresenceTracker(DynamoDbClient dynamo, String table, String edgeId, String edgeAddress, Duration ttl,
+                           Executor blocking, TunnelDirectory directory, AgentRegistry registry) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.edgeId = edgeId;
+        this.edgeAddress = edgeAddress;
+        this.ttl = ttl;
+        this.blocking = blocking;
+        this.directory = directory;
+        this.registry = registry;
+    }
+
+    @Override
+    public void opened(AgentSession session) {
+        enqueue(session, () -> {
+            put(session);
+            touchTunnel(session);
+        });
+    }
+
+    @Override
+    public void closed(AgentSession session) {
+        enqueue(session, () -> dynamo.deleteItem(r -> r.tableName(table).key(key(session))));
+        CompletableFuture<Void> last = chains.get(session.connectionId());
+        if (last != null) {
+            last.whenComplete((v, e) -> chains.remove(session.connectionId(), last));
+        }
+    }
+
+    /** Refreshes every live session's TTL and drops sessions whose tunnel no longer admits them. Blocking. */
+    public void heartbeat() {
+        for (AgentSession session : registry.all()) {
+            if (!session.isActive()) {
+                continue;
+            }
+            Optional<TunnelRoute> current = directory.readById(session.tunnelId());
+            if (current.isEmpty() || !current.get().stillAdmits(session.admittedAs())) {
+                log.info("heartbeat found {} revoked", session);
+                session.disconnect();
+                continue;
+            }
+            enqueue(session, () -> refresh(session));
+        }
+    }
+
+    private void enqueue(AgentSession session, Runnable write) {
+        chains.compute(session.connectionId(), (id, previous) ->
+                (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+                        .thenRunAsync(() -> {
+                            try {
+                                write.run();
+                            } catch (RuntimeException e) {
+                                log.warn("presence write for {} failed: {}", session, e.toString());
+                            }
+                        }, blocking));
+    }
+
+    private void put(AgentSession session) {
+        Instant now = Instant.now();
+        Map<String, AttributeValue> item = new HashMap<>(key(session));
+        item.put("gsi1pk", AttributeValue.fromS(Keys.orgPresenceGsi(session.admittedAs().organizationId())));
+        item.put("gsi1sk", AttributeValue.fromS(session.tunnelId() + "#" + session.connectionId()));
+        item.put("tunnel_id", AttributeValue.fromS(session.tunnelId()));
+        item.put("organization_id", AttributeValue.fromS(session.admittedAs().organizationId()));
+        item.put("edge_id", AttributeValue.fromS(edgeId));
+        item.put("edge_address", AttributeValue.fromS(edgeAddress));
+        item.put("connection_id", AttributeValue.fromS(session.connectionId()));
+        item.put("client_ip", AttributeValue.fromS(session.clientIp()));
+        item.put("connected_at", AttributeValue.fromN(Long.toString(session.connectedAt().toEpochMilli())));
+        item.put("heartbeat_at", AttributeValue.fromN(Long.toString(now.toEpochMilli())));
+        item.put("expires_at", AttributeValue.fromN(Long.toString(now.plus(ttl).getEpochSecond())));
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    private void refresh(AgentSession session) {
+        if (!session.isActive()) {
+            return;
+        }
+        Instant now = Instant.now();
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(session))
+                    .updateExpression("SET heartbeat_at = :h, expires_at = :e")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(
+                            ":h", AttributeValue.fromN(Long.toString(now.toEpochMilli())),
+                            ":e", AttributeValue.fromN(Long.toString(now.plus(ttl).getEpochSecond())))));
+        } catch (ConditionalCheckFailedException swept) {
+            put(session); // the TTL sweeper beat us to it; the agent is still here
+        }
+    }
+
+    /** The tunnel's last_connected_* fields; the control API owns the item, so only these are SET. */
+    private void touchTunnel(AgentSession session) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table)
+                    .key(Map.of("pk", AttributeValue.fromS(Keys.tunnelPk(session.tunnelId())),
+                            "sk", AttributeValue.fromS(Keys.TUNNEL_SK)))
+                    .updateExpression("SET last_connected_at = :t, last_connected_ip_addr = :ip")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(
+                            ":t", AttributeValue.fromN(Long.toString(session.connectedAt().toEpochMilli())),
+                            ":ip", AttributeValue.fromS(session.clientIp()))));
+        } catch (ConditionalCheckFailedException gone) {
+            session.disconnect();
+        }
+    }
+
+    private static Map<String, AttributeValue> key(AgentSession session) {
+        return Map.of("pk", AttributeValue.fromS(Keys.tunnelPk(session.tunnelId())),
+                "sk", AttributeValue.fromS(Keys.presenceSk(session.connectionId())));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.adit.protocol;
+
+import io.netty.util.AsciiString;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Header names with a meaning on the tunnel, and the hop-by-hop set both ends strip. Every header
+ * starting with {@code adit-} belongs to the tunnel: the edge drops them from visitors and the agent
+ * drops them from local responses, so neither side can impersonate the other.
+ */
+public final class TunnelHeaders {
+    /** Edge to agent: this request is a WebSocket upgrade; carry raw bytes after the answer. */
+    public static final AsciiString UPGRADE = AsciiString.cached("adit-upgrade");
+    /** Agent to edge: the local server switched protocols; DATA frames now carry raw bytes. */
+    public static final AsciiString UPGRADED = AsciiString.cached("adit-upgraded");
+    /** Agent to edge: the agent could not reach the local service; the edge renders the error page. */
+    public static final AsciiString ERROR = AsciiString.cached("adit-error");
+    public static final AsciiString ERROR_MESSAGE = AsciiString.cached("adit-error-message");
+    public static final String PREFIX = "adit-";
+
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
+            "te", "trailer", "transfer-encoding", "upgrade");
+
+    private TunnelHeaders() {
+    }
+
+    /**
+     * Whether a header must not cross this hop: the fixed hop-by-hop set, anything the Connection
+     * header names, and the tunnel's own adit- headers.
+     */
+    public static boolean dropAtHop(CharSequence name, Set<String> namedByConnection) {
+        String lower = name.toString().toLowerCase(Locale.ROOT);
+        return HOP_BY_HOP.contains(lower) || namedByConnection.contains(lower) || lower.startsWith(PREFIX);
+    }
+
+    /** The header names listed in Connection values, lowercased. */
+    public static Set<String> namedByConnection(Iterable<String> connectionValues) {
+        Set<String> names = new HashSet<>();
+        for (String value : connectionValues) {
+            for (String token : value.split(",")) {
+                String t = token.strip().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    names.add(t);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.adit.functions.api;
+
+import dev.adit.functions.testing.ApiClient;
+import dev.adit.functions.testing.LocalStack;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ErrorBodiesTest {
+    private final ApiClient api = LocalStack.api().client();
+
+    private static void assertErrorBody(ApiClient.Response r, int status, String error) {
+        assertEquals(status, r.status(), r::toString);
+        assertEquals(error, r.text("error"), r::toString);
+        assertTrue(r.body().get("message").asText().length() > 5, r::toString);
+        assertEquals((status / 100) * 1000 + status % 100, r.body().get("code").asInt());
+        assertTrue(r.header("Content-Type").startsWith("application/json"));
+        String raw = r.raw().body();
+        assertFalse(raw.contains("Exception") || raw.contains("\tat ") || raw.contains("_links"), raw);
+    }
+
+    @Test
+    void malformedJsonIsA400WithTheErrorBody() {
+        var owner = api.signup();
+        assertErrorBody(api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": ", Map.of()), 400, "invalid_json");
+        assertErrorBody(api.send("POST", "/v1/auth/signup", null, "not json at all", Map.of()), 400, "invalid_json");
+        assertErrorBody(api.send("POST", "/v1/auth/keys", owner.apiKey(), "{\"name\": \"x\", \"permissions\": [\"tunnels:read\"],}", Map.of()), 400, "invalid_json");
+        assertErrorBody(api.send("PATCH", "/v1/tunnels/" + java.util.UUID.randomUUID(), owner.apiKey(), "[1,2", Map.of()), 400, "invalid_json");
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAnswerInTheSameShape() {
+        assertErrorBody(api.get("/v1/nothing-here", null), 404, "not_found");
+        assertErrorBody(api.send("PUT", "/v1/auth/user", null, "{}", Map.of()), 405, "method_not_allowed");
+    }
+
+    @Test
+    void aNonJsonContentTypeIsExplained() {
+        var r = api.send("POST", "/v1/auth/login", null, "email=a", Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        assertTrue(r.status() == 415 || r.status() == 400, r::toString);
+        assertFalse(r.raw().body().contains("Exception"));
+        assertTrue(r.body().has("error") && r.body().has("code"), r::toString);
+    }
+
+    @Test
+    void theOpenApiDocumentIsServed() {
+        var r = api.get("/v1/openapi.yml", null);
+        assertEquals(200, r.status());
+        String doc = r.raw().body();
+        assertTrue(doc.startsWith("openapi: 3"), doc.substring(0, 40));
+        for (String path : new String[]{"/v1/tunnels:", "/v1/tunnels/{id}/restore:", "/v1/tunnels/{id}/force:",
+                "/v1/auth/signup:", "/v1/auth/keys:", "/v1/tunnels/{id}/regenerate-token:"}) {
+            assertTrue(doc.contains(path), "OpenAPI lacks " + path);
+        }
+        assertTrue(doc.contains("tunnel_name"), "schemas use the wire's snake_case names");
+    }
+}
