@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 import java.time.Duration;
 import java.util.List;
@@ -67,8 +68,11 @@ public final class AditTable {
             // Created by an earlier run or a concurrent process: fine either way.
         }
         waitUntilActive(dynamo, tableName, Duration.ofSeconds(30));
-        dynamo.updateTimeToLive(r -> r.tableName(tableName).timeToLiveSpecification(
-                TimeToLiveSpecification.builder().attributeName(TTL).enabled(true).build()));
+        TimeToLiveStatus ttl = dynamo.describeTimeToLive(r -> r.tableName(tableName)).timeToLiveDescription().timeToLiveStatus();
+        if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {
+            dynamo.updateTimeToLive(r -> r.tableName(tableName).timeToLiveSpecification(
+                    TimeToLiveSpecification.builder().attributeName(TTL).enabled(true).build()));
+        }
     }
 
     /** The ARN of the table's current stream, for readers that tail it. */

@@ -1,0 +1,50 @@
+package dev.adit.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LocalStackTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> post(int port, String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void dataIsKeptOverARestart(@TempDir Path dataDir) throws Exception {
+        var settings = new LocalStack.Settings(-1, 0, 8081, Optional.of(dataDir), "adit", "24h");
+        String account = "{\"email\":\"keep@example.test\",\"password\":\"correct horse battery\",\"name\":\"K\"}";
+        try (LocalStack first = LocalStack.start(settings)) {
+            assertEquals(201, post(first.apiPort(), "/v1/auth/signup", account).statusCode());
+        }
+        try (LocalStack second = LocalStack.start(settings)) {
+            var login = post(second.apiPort(), "/v1/auth/login", account);
+            assertEquals(200, login.statusCode(), login.body());
+            assertTrue(login.body().contains("\"api_key\":\"it_"), login.body());
+            assertTrue(second.describe().contains(dataDir.toString()));
+        }
+    }
+
+    @Test
+    void aPortInUseIsAClearStartFailure() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var settings = new LocalStack.Settings(busy.getLocalPort(), 0, 8081, Optional.empty(), "adit", "24h");
+            var failure = assertThrows(LocalStack.StartFailure.class, () -> LocalStack.start(settings));
+            assertTrue(failure.getMessage().contains("--api-port"), failure.getMessage());
+        }
+    }
+}
