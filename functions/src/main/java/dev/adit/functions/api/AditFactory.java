@@ -72,13 +72,15 @@ public class AditFactory {
                           @Value("${adit.rate-limits.writes-per-minute:20}") int writes,
                           @Value("${adit.rate-limits.tunnel-creates-per-day:10}") int creates,
                           @Value("${adit.rate-limits.token-regenerations-per-hour:5}") int regenerations,
-                          @Value("${adit.rate-limits.login-attempts-per-15-minutes:10}") int logins) {
+                          @Value("${adit.rate-limits.login-attempts-per-15-minutes:10}") int logins,
+                          @Value("${adit.rate-limits.signups-per-hour:20}") int signups) {
         return new RateLimits(
                 new RateLimit("reads", reads, Duration.ofMinutes(1)),
                 new RateLimit("writes", writes, Duration.ofMinutes(1)),
                 new RateLimit("tunnel-creates", creates, Duration.ofDays(1)),
                 new RateLimit("token-regenerations", regenerations, Duration.ofHours(1)),
-                new RateLimit("login-attempts", logins, Duration.ofMinutes(15)));
+                new RateLimit("login-attempts", logins, Duration.ofMinutes(15)),
+                new RateLimit("signups", signups, Duration.ofHours(1)));
     }
 
     @Singleton

@@ -30,9 +30,11 @@ public class AuthController {
 
     @Post("/signup")
     @Operation(summary = "Create a user and their organization; answers with the first API key (shown once)")
-    public HttpResponse<AccountViews.Credentials> signup(@Nullable @Body Requests.Signup body) {
+    public HttpResponse<AccountViews.Credentials> signup(HttpRequest<?> request, @Nullable @Body Requests.Signup body) {
         Requests.Signup req = Optional.ofNullable(body).orElse(new Requests.Signup(null, null, null));
-        return HttpResponse.created(accounts.signup(req.email(), req.password(), req.name()));
+        var remote = request.getRemoteAddress();
+        String client = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        return HttpResponse.created(accounts.signup(req.email(), req.password(), req.name(), client));
     }
 
     @Post("/login")

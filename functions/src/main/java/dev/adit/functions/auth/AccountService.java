@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -49,9 +48,14 @@ public final class AccountService {
         this.clock = clock;
     }
 
-    public AccountViews.Credentials signup(String email, String password, String name) {
+    public AccountViews.Credentials signup(String email, String password, String name, String clientAddress) {
         String address = normalizeEmail(email);
         validatePassword(password);
+        RateDecision allowance = limiter.acquire(limits.signups(), clientAddress);
+        if (!allowance.allowed()) {
+            throw ApiException.rateLimited("Too many signups from this address; try again later",
+                    allowance.retryAfterSeconds(clock.instant()), allowance.headers());
+        }
         String displayName = Optional.ofNullable(name).map(String::strip).orElse("");
         if (displayName.isEmpty() || displayName.length() > 100) {
             throw ApiException.invalid("name", "name is required and may be at most 100 characters");
@@ -204,9 +208,5 @@ public final class AccountService {
 
     private TransactWriteItem put(java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item, String condition) {
         return TransactWriteItem.builder().put(Put.builder().tableName(dynamo.tableName()).item(item).conditionExpression(condition).build()).build();
-    }
-
-    static List<String> roleScopes(Role role) {
-        return role.scopes();
     }
 }

@@ -7,7 +7,7 @@ import java.time.Duration;
  * Configurable so tests and self-hosters can change them.
  */
 public record RateLimits(RateLimit reads, RateLimit writes, RateLimit tunnelCreates,
-                         RateLimit tokenRegenerations, RateLimit loginAttempts) {
+                         RateLimit tokenRegenerations, RateLimit loginAttempts, RateLimit signups) {
     public static RateLimits defaults() {
         return new RateLimits(
                 new RateLimit("reads", 100, Duration.ofMinutes(1)),
@@ -15,6 +15,8 @@ public record RateLimits(RateLimit reads, RateLimit writes, RateLimit tunnelCrea
                 new RateLimit("tunnel-creates", 10, Duration.ofDays(1)),
                 new RateLimit("token-regenerations", 5, Duration.ofHours(1)),
                 // per email address, against password guessing
-                new RateLimit("login-attempts", 10, Duration.ofMinutes(15)));
+                new RateLimit("login-attempts", 10, Duration.ofMinutes(15)),
+                // per client address, against account farming
+                new RateLimit("signups", 20, Duration.ofHours(1)));
     }
 }

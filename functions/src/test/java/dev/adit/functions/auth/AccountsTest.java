@@ -97,6 +97,21 @@ class AccountsTest {
     }
 
     @Test
+    void signupsAreLimitedPerClientAddress() {
+        // a table of its own: the shared one has counted every other test's signups from 127.0.0.1
+        try (ApiServer server = LocalStack.start(Map.of("adit.rate-limits.signups-per-hour", 2,
+                "adit.table-name", "adit-signup-limit", "adit.create-table", true))) {
+            ApiClient limited = server.client();
+            limited.signup();
+            limited.signup();
+            var third = limited.post("/v1/auth/signup", null,
+                    Map.of("email", "third-" + UUID.randomUUID() + "@x.test", "password", "correct horse battery", "name", "T"));
+            assertEquals(429, third.status(), third::toString);
+            assertTrue(third.body().get("retry_after").asLong() > 0);
+        }
+    }
+
+    @Test
     void logoutRevokesTheCallingKeyOnly() {
         var account = api.signup();
         String second = api.post("/v1/auth/login", null, Map.of("email", account.email(), "password", "correct horse battery")).text("api_key");

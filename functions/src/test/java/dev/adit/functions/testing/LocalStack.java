@@ -58,6 +58,8 @@ public final class LocalStack {
         p.put("micronaut.server.port", -1);
         p.put("adit.dynamodb.endpoint", dynamo().endpoint().toString());
         p.put("adit.table-name", TABLE);
+        // every test signs up fresh users from 127.0.0.1
+        p.put("adit.rate-limits.signups-per-hour", 100_000);
         return p;
     }
 }
