@@ -56,6 +56,9 @@ class ErrorBodiesTest {
                 "/v1/auth/signup:", "/v1/auth/keys:", "/v1/tunnels/{id}/regenerate-token:"}) {
             assertTrue(doc.contains(path), "OpenAPI lacks " + path);
         }
-        assertTrue(doc.contains("tunnel_name"), "schemas use the wire's snake_case names");
+        String schemas = doc.substring(doc.indexOf("components:"));
+        assertTrue(schemas.contains("tunnel_name:") && schemas.contains("connect_secret:") && schemas.contains("api_key:"),
+                "schemas use the wire's snake_case names");
+        assertFalse(schemas.contains("tunnelName") || schemas.contains("apiKey"), "no camelCase property names");
     }
 }
