@@ -55,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
             properties.put("adit.table-name", settings.table());
             properties.put("adit.grace-period", settings.gracePeriod());
             properties.put("adit.tunnel-url-template", "http://{name}.localhost:" + settings.httpPort());
+            properties.put("adit.tunnel-tls-url-template", "https://{name}.localhost:8443");
             properties.put("adit.local-finalizer.enabled", true);
             ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
             return new LocalStack(settings, dynamo, context);

@@ -73,6 +73,7 @@ public class AditFactory {
                           @Value("${adit.rate-limits.tunnel-creates-per-day:10}") int creates,
                           @Value("${adit.rate-limits.token-regenerations-per-hour:5}") int regenerations,
                           @Value("${adit.rate-limits.login-attempts-per-15-minutes:10}") int logins,
+                          @Value("${adit.rate-limits.login-attempts-per-account-per-15-minutes:100}") int accountLogins,
                           @Value("${adit.rate-limits.signups-per-hour:20}") int signups) {
         return new RateLimits(
                 new RateLimit("reads", reads, Duration.ofMinutes(1)),
@@ -80,6 +81,7 @@ public class AditFactory {
                 new RateLimit("tunnel-creates", creates, Duration.ofDays(1)),
                 new RateLimit("token-regenerations", regenerations, Duration.ofHours(1)),
                 new RateLimit("login-attempts", logins, Duration.ofMinutes(15)),
+                new RateLimit("login-attempts-account", accountLogins, Duration.ofMinutes(15)),
                 new RateLimit("signups", signups, Duration.ofHours(1)));
     }
 
@@ -103,8 +105,10 @@ public class AditFactory {
     @Singleton
     AccountService accountService(Dynamo dynamo, PasswordHasher hasher, RateLimiter limiter, RateLimits limits,
                                   @Value("${adit.signup.admin:true}") boolean signupMakesAdmin,
-                                  @Value("${adit.signup.plan:free}") String plan, Clock clock) {
-        return new AccountService(dynamo, hasher, limiter, limits, new AccountService.Settings(signupMakesAdmin, plan), clock);
+                                  @Value("${adit.signup.plan:free}") String plan,
+                                  @Value("${adit.login-key-lifetime:30d}") Duration loginKeyLifetime, Clock clock) {
+        return new AccountService(dynamo, hasher, limiter, limits,
+                new AccountService.Settings(signupMakesAdmin, plan, loginKeyLifetime), clock);
     }
 
     @Singleton
@@ -115,10 +119,12 @@ public class AditFactory {
     @Singleton
     TunnelSettings tunnelSettings(@Value("${adit.domain:localhost}") String domain,
                                   @Value("${adit.tunnel-url-template:}") String urlTemplate,
+                                  @Value("${adit.tunnel-tls-url-template:}") String tlsUrlTemplate,
                                   @Value("${adit.grace-period:24h}") Duration grace,
                                   @Value("${adit.tombstone-retention:90d}") Duration retention) {
         String template = Optional.of(urlTemplate).filter(t -> !t.isBlank()).orElse("https://{name}." + domain);
-        return new TunnelSettings(domain, template, grace, retention);
+        String tlsTemplate = Optional.of(tlsUrlTemplate).filter(t -> !t.isBlank()).orElse("https://{name}." + domain);
+        return new TunnelSettings(domain, template, tlsTemplate, grace, retention);
     }
 
     @Singleton

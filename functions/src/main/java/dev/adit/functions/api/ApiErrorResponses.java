@@ -1,6 +1,8 @@
 package dev.adit.functions.api;
 
 import dev.adit.functions.errors.ErrorBody;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.micronaut.context.annotation.Primary;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -35,9 +37,48 @@ public class ApiErrorResponses implements ErrorResponseProcessor<Map<String, Obj
         } else {
             message = describe(status, context);
         }
+        var mismatch = context.getRootCause().flatMap(ApiErrorResponses::mismatchedField);
+        if (mismatch.isPresent()) {
+            // well-formed JSON with a field of the wrong type, or a field we do not know
+            return response.status(HttpStatus.UNPROCESSABLE_ENTITY).contentType(MediaType.APPLICATION_JSON_TYPE)
+                    .body(ErrorBody.of(422, "validation_error", mismatch.get().message(), Map.of("field", mismatch.get().field())));
+        }
         String reason = status == 400 && looksLikeJsonProblem(context) ? "invalid_json" : ErrorBody.reasonFor(status);
         return response.contentType(MediaType.APPLICATION_JSON_TYPE)
                 .body(ErrorBody.of(status, reason, message, Map.of()));
+    }
+
+    private record Mismatch(String field, String message) {
+    }
+
+    private static java.util.Optional<Mismatch> mismatchedField(Throwable root) {
+        for (Throwable t = root; t != null; t = t.getCause()) {
+            if (t instanceof UnrecognizedPropertyException unknown) {
+                return java.util.Optional.of(new Mismatch(unknown.getPropertyName(),
+                        "unknown field '" + unknown.getPropertyName() + "'"));
+            }
+            if (t instanceof MismatchedInputException mismatched && !mismatched.getPath().isEmpty()) {
+                String field = mismatched.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("body");
+                return java.util.Optional.of(new Mismatch(field, field + " has the wrong type"
+                        + (mismatched.getTargetType() != null ? ": expected " + describe(mismatched.getTargetType()) : "")));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        return "an object";
     }
 
     private static String describe(int status, ErrorContext context) {

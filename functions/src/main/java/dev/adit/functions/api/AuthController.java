@@ -12,6 +12,9 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -29,26 +32,32 @@ public class AuthController {
     }
 
     @Post("/signup")
+    @ApiResponse(responseCode = "201", description = "the new user and their first API key (shown once)",
+            content = @Content(schema = @Schema(implementation = AccountViews.Credentials.class)))
     @Operation(summary = "Create a user and their organization; answers with the first API key (shown once)")
     public HttpResponse<AccountViews.Credentials> signup(HttpRequest<?> request, @Nullable @Body Requests.Signup body) {
         Requests.Signup req = Optional.ofNullable(body).orElse(new Requests.Signup(null, null, null));
-        var remote = request.getRemoteAddress();
-        String client = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
-        return HttpResponse.created(accounts.signup(req.email(), req.password(), req.name(), client));
+        return HttpResponse.created(accounts.signup(req.email(), req.password(), req.name(), clientAddress(request)));
     }
 
     @Post("/login")
     @Operation(summary = "Exchange email and password for a new API key")
-    public AccountViews.Credentials login(@Nullable @Body Requests.Login body) {
+    public AccountViews.Credentials login(HttpRequest<?> request, @Nullable @Body Requests.Login body) {
         Requests.Login req = Optional.ofNullable(body).orElse(new Requests.Login(null, null));
-        return accounts.login(req.email(), req.password());
+        return accounts.login(req.email(), req.password(), clientAddress(request));
+    }
+
+    private static String clientAddress(HttpRequest<?> request) {
+        var remote = request.getRemoteAddress();
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
     }
 
     @Post("/logout")
+    @ApiResponse(responseCode = "204", description = "the calling key is revoked")
     @Operation(summary = "Revoke the API key this request is made with")
     @SecurityRequirement(name = "bearer")
     public HttpResponse<Void> logout(HttpRequest<?> request) {
-        Caller caller = guard.enter(request, Optional.empty(), Guard.Bucket.WRITE);
+        Caller caller = guard.enter(request, Optional.empty(), Guard.Bucket.NONE);
         accounts.logout(caller);
         return HttpResponse.noContent();
     }

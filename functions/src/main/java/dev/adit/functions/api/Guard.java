@@ -23,7 +23,8 @@ import java.util.Optional;
 public class Guard {
     static final String RATE_DECISION = "adit.rate-decision";
 
-    public enum Bucket { READ, WRITE }
+    /** Which per-minute budget a request spends; NONE for requests that must always get through (logout). */
+    public enum Bucket { READ, WRITE, NONE }
 
     private final Authenticator authenticator;
     private final RateLimiter limiter;
@@ -39,13 +40,15 @@ public class Guard {
 
     public Caller enter(HttpRequest<?> request, Optional<String> requiredScope, Bucket bucket) {
         Caller caller = authenticator.authenticate(request.getHeaders().findFirst(HttpHeaders.AUTHORIZATION));
-        RateLimit limit = bucket == Bucket.READ ? limits.reads() : limits.writes();
-        RateDecision decision = limiter.acquire(limit, caller.organizationId());
-        request.setAttribute(RATE_DECISION, decision);
-        if (!decision.allowed()) {
-            throw ApiException.rateLimited("API rate limit exceeded: " + limit.max() + " "
-                            + (bucket == Bucket.READ ? "reads" : "writes") + " per minute per organization",
-                    decision.retryAfterSeconds(clock.instant()), decision.headers());
+        if (bucket != Bucket.NONE) {
+            RateLimit limit = bucket == Bucket.READ ? limits.reads() : limits.writes();
+            RateDecision decision = limiter.acquire(limit, caller.organizationId());
+            request.setAttribute(RATE_DECISION, decision);
+            if (!decision.allowed()) {
+                throw ApiException.rateLimited("API rate limit exceeded: " + limit.max() + " "
+                                + (bucket == Bucket.READ ? "reads" : "writes") + " per minute per organization",
+                        decision.retryAfterSeconds(clock.instant()), decision.headers());
+            }
         }
         requiredScope.ifPresent(scope -> {
             if (!caller.has(scope)) {

@@ -14,6 +14,9 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -43,6 +46,7 @@ public class KeysController {
     }
 
     @Post
+    @ApiResponse(responseCode = "201", description = "the key, shown once", content = @Content(schema = @Schema(implementation = KeyService.CreatedKey.class)))
     @Operation(summary = "Create an API key with the given permissions; the key is shown once. Honours Idempotency-Key.")
     public HttpResponse<?> create(HttpRequest<?> request, @Nullable @Body Requests.CreateKey body) {
         Caller caller = guard.enter(request, Scopes.KEYS_MANAGE, Guard.Bucket.WRITE);
@@ -51,6 +55,7 @@ public class KeysController {
     }
 
     @Delete("/{id}")
+    @ApiResponse(responseCode = "204", description = "revoked")
     @Operation(summary = "Revoke one of the caller's API keys")
     public HttpResponse<Void> revoke(HttpRequest<?> request, @PathVariable String id) {
         Caller caller = guard.enter(request, Scopes.KEYS_MANAGE, Guard.Bucket.WRITE);

@@ -1,5 +1,8 @@
 package dev.adit.functions.api;
 
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import java.util.List;
 
 /** Request bodies (snake_case on the wire). Secrets are left out of toString. */
@@ -24,6 +27,7 @@ public final class Requests {
     public record CreateKey(String name, List<String> permissions) {
     }
 
-    public record CreateTunnel(String tunnelName, String description, String tlsMode) {
+    public record CreateTunnel(String tunnelName, @Nullable String description,
+                               @Nullable @Schema(allowableValues = {"edge", "passthrough"}, defaultValue = "edge") String tlsMode) {
     }
 }

@@ -20,6 +20,9 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -46,6 +49,7 @@ public class TunnelsController {
     }
 
     @Post
+    @ApiResponse(responseCode = "201", description = "the tunnel, with its connect_secret (shown once)", content = @Content(schema = @Schema(implementation = Tunnel.class)))
     @Operation(summary = "Create a tunnel; the connect_secret in the answer is shown once. Honours Idempotency-Key.")
     public HttpResponse<?> create(HttpRequest<?> request, @Nullable @Body Requests.CreateTunnel body) {
         Caller caller = guard.enter(request, Scopes.TUNNELS_WRITE, Guard.Bucket.WRITE);
@@ -56,7 +60,9 @@ public class TunnelsController {
 
     @Get
     @Operation(summary = "The organization's tunnels, newest first, deleted ones excluded")
-    public TunnelPage list(HttpRequest<?> request, @Nullable @QueryValue Integer limit, @Nullable @QueryValue String cursor) {
+    public TunnelPage list(HttpRequest<?> request,
+                           @Nullable @QueryValue @io.swagger.v3.oas.annotations.Parameter(description = "page size, 1-100 (default 50)") String limit,
+                           @Nullable @QueryValue @io.swagger.v3.oas.annotations.Parameter(description = "next_cursor of the previous page") String cursor) {
         Caller caller = guard.enter(request, Scopes.TUNNELS_READ, Guard.Bucket.READ);
         return queries.list(caller, Optional.ofNullable(limit), Optional.ofNullable(cursor));
     }

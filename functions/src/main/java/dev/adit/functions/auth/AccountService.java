@@ -28,7 +28,8 @@ public final class AccountService {
     static final int MIN_PASSWORD = 8;
     static final int MAX_PASSWORD = 128;
 
-    public record Settings(boolean signupMakesAdmin, String defaultPlan) {
+    /** @param loginKeyLifetime how long a key issued by login works; keys made with POST /v1/auth/keys do not expire */
+    public record Settings(boolean signupMakesAdmin, String defaultPlan, java.time.Duration loginKeyLifetime) {
     }
 
     private final Dynamo dynamo;
@@ -111,15 +112,19 @@ public final class AccountService {
         return new AccountViews.Credentials(key.plaintext(), summary(user));
     }
 
-    public AccountViews.Credentials login(String email, String password) {
+    public AccountViews.Credentials login(String email, String password, String clientAddress) {
         String address = normalizeEmail(email);
         if (password == null || password.isEmpty()) {
             throw ApiException.invalid("password", "password is required");
         }
-        RateDecision decision = limiter.acquire(limits.loginAttempts(), address);
-        if (!decision.allowed()) {
-            throw ApiException.rateLimited("Too many login attempts for this account; try again later",
-                    decision.retryAfterSeconds(clock.instant()), decision.headers());
+        for (var limit : java.util.List.of(
+                java.util.Map.entry(limits.loginAttempts(), address + "|" + clientAddress),
+                java.util.Map.entry(limits.loginAttemptsPerAccount(), address))) {
+            RateDecision decision = limiter.acquire(limit.getKey(), limit.getValue());
+            if (!decision.allowed()) {
+                throw ApiException.rateLimited("Too many login attempts for this account; try again later",
+                        decision.retryAfterSeconds(clock.instant()), decision.headers());
+            }
         }
         EmailItem emailItem = dynamo.table(EmailItem.class).getItem(r -> r.key(key(emailPk(address), "EMAIL")).consistentRead(true));
         Optional<UserItem> user = Optional.ofNullable(emailItem)
@@ -135,6 +140,7 @@ public final class AccountService {
                 .getItem(r -> r.key(key(Keys.orgPk(u.getOrganizationId()), "MEMBER#" + u.getId())).consistentRead(true));
         Role role = Optional.ofNullable(member).flatMap(m -> Role.fromWire(m.getRole())).orElse(Role.MEMBER);
         ApiKeys.NewKey key = ApiKeys.generate(u.getId(), u.getOrganizationId(), "Login key", role.scopes(), clock.millis());
+        key.item().setExpiresAt(clock.instant().plus(settings.loginKeyLifetime()).getEpochSecond());
         dynamo.table(ApiKeyItem.class).putItem(key.item());
         return new AccountViews.Credentials(key.plaintext(), summary(u));
     }
@@ -189,7 +195,7 @@ public final class AccountService {
     }
 
     private static void validatePassword(String password) {
-        if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+        if (password == null || password.isBlank() || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
             throw ApiException.invalid("password", "password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters long");
         }
     }

@@ -43,6 +43,10 @@ public final class Authenticator {
         if (key == null) {
             throw ApiException.unauthorized("Invalid or missing API key");
         }
+        if (key.getExpiresAt() != null && key.getExpiresAt() <= clock.instant().getEpochSecond()) {
+            // the TTL sweep removes it eventually; until then it must already be refused
+            throw ApiException.unauthorized("This API key has expired; log in again");
+        }
         touch(key);
         byte[] sealingKey = SecretHashes.sha256Hex("adit-sealing:" + token).getBytes(StandardCharsets.US_ASCII);
         return new Caller(key.getUserId(), key.getOrganizationId(), key.getId(), pk, key.getPermissions(), sealingKey);

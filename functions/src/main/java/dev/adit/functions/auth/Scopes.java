@@ -71,6 +71,6 @@ public final class Scopes {
     }
 
     public static Optional<String> firstUnknown(Collection<String> scopes) {
-        return scopes.stream().filter(s -> s == null || !known(s)).findFirst().map(s -> s == null ? "null" : s);
+        return scopes.stream().map(s -> s == null ? "null" : s).filter(s -> !known(s)).findFirst();
     }
 }

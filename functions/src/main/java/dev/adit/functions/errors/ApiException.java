@@ -51,7 +51,7 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException unauthorized(String message) {
-        return new ApiException(401, "unauthorized", message);
+        return new ApiException(401, "unauthorized", message, Map.of(), Map.of("WWW-Authenticate", "Bearer realm=\"adit\""));
     }
 
     public static ApiException forbidden(String requiredScope, String message) {

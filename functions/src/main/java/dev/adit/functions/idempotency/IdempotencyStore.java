@@ -50,7 +50,8 @@ public final class IdempotencyStore {
     public static void validateKey(String idempotencyKey) {
         if (idempotencyKey.isEmpty() || idempotencyKey.length() > 255
                 || !idempotencyKey.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            throw ApiException.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters");
+            throw new ApiException(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    Map.of("field", "Idempotency-Key"), Map.of());
         }
     }
 

@@ -27,6 +27,7 @@ public class ApiKeyItem {
     private String lastChars;
     private Long createdAt;
     private Long lastUsed;
+    private Long expiresAt;
 
     @DynamoDbPartitionKey
     @DynamoDbAttribute("pk")
@@ -138,6 +139,16 @@ public class ApiKeyItem {
 
     public void setLastUsed(Long lastUsed) {
         this.lastUsed = lastUsed;
+    }
+
+    /** Epoch seconds after which the key no longer works (and the TTL removes it); absent: never. */
+    @DynamoDbAttribute("expires_at")
+    public Long getExpiresAt() {
+        return expiresAt;
+    }
+
+    public void setExpiresAt(Long expiresAt) {
+        this.expiresAt = expiresAt;
     }
 
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /** A user's API keys within one organization: create (shown once), list masked, revoke. */
 public final class KeyService {
-    public record KeyView(String id, String name, String key, String createdAt, String lastUsed, List<String> permissions) {
+    public record KeyView(String id, String name, String key, String createdAt, String lastUsed, String expiresAt,
+                          List<String> permissions) {
     }
 
     public record CreatedKey(String id, String name, String key, String createdAt, List<String> permissions) {
@@ -74,14 +75,21 @@ public final class KeyService {
     }
 
     public void revoke(Caller caller, String keyId) {
-        ApiKeyItem item = findOwn(caller, keyId).orElseThrow(() -> ApiException.notFound("API key " + keyId));
+        ApiKeyItem item = findOwn(caller, keyId).orElseThrow(() -> ApiException.notFound("API key"));
+        boolean own = item.getPk().equals(caller.credentialHash());
+        if (!own) {
+            // a narrow key must not be able to lock its owner out by revoking a broader one
+            item.getPermissions().stream().filter(p -> !Scopes.covers(caller.scopes(), p)).findFirst().ifPresent(p -> {
+                throw ApiException.forbidden(p, "This key cannot revoke a key that holds more than it does (" + p + ")");
+            });
+        }
         try {
             dynamo.client().deleteItem(r -> r.tableName(dynamo.tableName())
                     .key(Dynamo.key(item.getPk(), item.getSk()))
                     .conditionExpression("organization_id = :org AND user_id = :user")
                     .expressionAttributeValues(Map.of(":org", Dynamo.s(caller.organizationId()), ":user", Dynamo.s(caller.userId()))));
         } catch (ConditionalCheckFailedException gone) {
-            throw ApiException.notFound("API key " + keyId);
+            throw ApiException.notFound("API key");
         }
     }
 
@@ -98,6 +106,7 @@ public final class KeyService {
 
     private static KeyView view(ApiKeyItem item) {
         return new KeyView(item.getId(), item.getName(), ApiKeys.masked(item), Times.iso(item.getCreatedAt()),
-                Times.isoOrNull(item.getLastUsed()), item.getPermissions());
+                Times.isoOrNull(item.getLastUsed()),
+                item.getExpiresAt() == null ? null : Times.iso(item.getExpiresAt() * 1000), item.getPermissions());
     }
 }

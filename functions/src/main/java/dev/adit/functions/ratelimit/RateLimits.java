@@ -7,7 +7,8 @@ import java.time.Duration;
  * Configurable so tests and self-hosters can change them.
  */
 public record RateLimits(RateLimit reads, RateLimit writes, RateLimit tunnelCreates,
-                         RateLimit tokenRegenerations, RateLimit loginAttempts, RateLimit signups) {
+                         RateLimit tokenRegenerations, RateLimit loginAttempts, RateLimit loginAttemptsPerAccount,
+                         RateLimit signups) {
     public static RateLimits defaults() {
         return new RateLimits(
                 new RateLimit("reads", 100, Duration.ofMinutes(1)),
@@ -16,6 +17,9 @@ public record RateLimits(RateLimit reads, RateLimit writes, RateLimit tunnelCrea
                 new RateLimit("token-regenerations", 5, Duration.ofHours(1)),
                 // per email address, against password guessing
                 new RateLimit("login-attempts", 10, Duration.ofMinutes(15)),
+                // per email from all addresses: a ceiling on distributed guessing, high enough that
+                // one attacker cannot lock the owner out
+                new RateLimit("login-attempts-account", 100, Duration.ofMinutes(15)),
                 // per client address, against account farming
                 new RateLimit("signups", 20, Duration.ofHours(1)));
     }

@@ -8,8 +8,9 @@ import dev.adit.functions.platform.Times;
 import java.time.Instant;
 
 /**
- * The tunnel object of reference 003 plus {@code url} and {@code domain}. {@code connect_secret}
- * appears only in the answers to create and regenerate-token: it is never stored in clear.
+ * A tunnel: its name, TLS mode, lifecycle status and certificate, when an agent last connected and
+ * whether one is connected now, and the public URL. {@code connect_secret} appears only in the
+ * answers to create and regenerate-token: it is never stored in clear.
  */
 public record Tunnel(String id, String organizationId, String tunnelName, String description, String tlsMode,
                      String certPem, String certFingerprintSha256, String certExpiresAt, String status,
@@ -39,7 +40,7 @@ public record Tunnel(String id, String organizationId, String tunnelName, String
                 status.wireName(), Times.isoOrNull(item.getLastConnectedAt()), item.getLastConnectedIpAddr(),
                 status == TunnelStatus.DELETE_PENDING ? Times.isoOrNull(item.getRestoreDeadlineAt()) : null,
                 connected && status.routable(), Times.isoOrNull(item.getCreatedAt()), Times.isoOrNull(item.getUpdatedAt()),
-                settings.urlFor(item.getTunnelName()), settings.domain(), null);
+                settings.urlFor(item.getTunnelName(), item.getTlsMode()), settings.domain(), null);
     }
 
     Tunnel withConnectSecret(String secret) {

@@ -79,34 +79,63 @@ public final class TunnelQueries {
         }
     }
 
-    public TunnelPage list(Caller caller, Optional<Integer> limit, Optional<String> cursor) {
-        int pageSize = limit.orElse(DEFAULT_LIMIT);
-        if (pageSize < 1 || pageSize > MAX_LIMIT) {
-            throw ApiException.invalid("limit", "limit must be between 1 and " + MAX_LIMIT);
-        }
+    public TunnelPage list(Caller caller, Optional<String> limit, Optional<String> cursor) {
+        int pageSize = limit.map(TunnelQueries::parseLimit).orElse(DEFAULT_LIMIT);
         String partition = Keys.orgTunnelsGsi(caller.organizationId());
-        Optional<Map<String, AttributeValue>> start = cursor.filter(c -> !c.isBlank()).map(c -> decodeCursor(c, partition));
-        QueryResponse response = dynamo.client().query(r -> {
-            r.tableName(dynamo.tableName())
-                    .indexName(AditTable.GSI1)
-                    .keyConditionExpression("gsi1pk = :p")
-                    .expressionAttributeValues(Map.of(":p", Dynamo.s(partition)))
-                    .scanIndexForward(false)
-                    .limit(pageSize);
-            start.ifPresent(r::exclusiveStartKey);
-        });
+        Map<String, AttributeValue> from = cursor.filter(c -> !c.isBlank()).map(c -> decodeCursor(c, partition)).orElse(null);
         Instant now = clock.instant();
-        Set<String> connected = connectedTunnels(caller.organizationId(), now);
-        List<Tunnel> tunnels = new ArrayList<>();
-        for (Map<String, AttributeValue> raw : response.items()) {
-            TunnelItem item = dynamo.item(raw, TunnelItem.class);
-            if (Tunnel.effectiveStatus(item, now) != TunnelStatus.DELETED) {
-                tunnels.add(Tunnel.of(item, connected.contains(item.getId()), now, settings));
+        // Read one more visible tunnel than the page holds: that is how we know a next page exists,
+        // so the last page never carries a cursor to an empty one.
+        List<TunnelItem> visible = new ArrayList<>();
+        boolean exhausted = false;
+        while (visible.size() <= pageSize && !exhausted) {
+            Map<String, AttributeValue> start = from;
+            int want = pageSize + 1 - visible.size();
+            QueryResponse response = dynamo.client().query(r -> {
+                r.tableName(dynamo.tableName())
+                        .indexName(AditTable.GSI1)
+                        .keyConditionExpression("gsi1pk = :p")
+                        .expressionAttributeValues(Map.of(":p", Dynamo.s(partition)))
+                        .scanIndexForward(false)
+                        .limit(want);
+                if (start != null) {
+                    r.exclusiveStartKey(start);
+                }
+            });
+            for (Map<String, AttributeValue> raw : response.items()) {
+                TunnelItem item = dynamo.item(raw, TunnelItem.class);
+                if (Tunnel.effectiveStatus(item, now) != TunnelStatus.DELETED) {
+                    visible.add(item);
+                }
             }
+            exhausted = !response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty();
+            from = exhausted ? null : response.lastEvaluatedKey();
         }
-        String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? encodeCursor(response.lastEvaluatedKey()) : null;
+        String next = null;
+        if (visible.size() > pageSize) {
+            visible = visible.subList(0, pageSize);
+            next = encodeCursor(keyOf(visible.get(pageSize - 1)));
+        }
+        Set<String> connected = connectedTunnels(caller.organizationId(), now);
+        List<Tunnel> tunnels = visible.stream().map(item -> Tunnel.of(item, connected.contains(item.getId()), now, settings)).toList();
         return new TunnelPage(tunnels, next);
+    }
+
+    private static int parseLimit(String text) {
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below, like an out-of-range number
+        }
+        throw ApiException.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    private static Map<String, AttributeValue> keyOf(TunnelItem item) {
+        return Map.of("pk", Dynamo.s(item.getPk()), "sk", Dynamo.s(item.getSk()),
+                "gsi1pk", Dynamo.s(item.getGsi1pk()), "gsi1sk", Dynamo.s(item.getGsi1sk()));
     }
 
     private Set<String> connectedTunnels(String organizationId, Instant now) {

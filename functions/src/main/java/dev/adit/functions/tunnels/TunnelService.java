@@ -232,6 +232,9 @@ public final class TunnelService {
         TunnelItem current = queries.load(caller, tunnelId).orElseThrow(() -> TunnelQueries.notFound(tunnelId)).tunnel();
         Instant now = clock.instant();
         TunnelStatus status = Tunnel.effectiveStatus(current, now);
+        if (status == TunnelStatus.DELETED) {
+            throw ApiException.conflict("tunnel_deleted", "Tunnel is already deleted");
+        }
         if (status != TunnelStatus.DELETE_PENDING) {
             throw ApiException.conflict("tunnel_not_delete_pending",
                     "Tunnel is " + status.wireName() + ", not delete_pending: call DELETE /v1/tunnels/" + tunnelId + " first");
@@ -256,7 +259,11 @@ public final class TunnelService {
 
     /** Issues a new connect secret; agents holding the old one are disconnected by the edges. */
     public Tunnel regenerateToken(Caller caller, String tunnelId) {
-        queries.load(caller, tunnelId).orElseThrow(() -> TunnelQueries.notFound(tunnelId));
+        TunnelItem current = queries.load(caller, tunnelId).orElseThrow(() -> TunnelQueries.notFound(tunnelId)).tunnel();
+        TunnelStatus status = Tunnel.effectiveStatus(current, clock.instant());
+        if (status != TunnelStatus.ACTIVE && status != TunnelStatus.AWAITING_CERT) {
+            throw notRegenerable();
+        }
         var decision = limiter.acquire(limits.tokenRegenerations(), caller.organizationId());
         if (!decision.allowed()) {
             throw ApiException.rateLimited("Token regeneration limit of " + limits.tokenRegenerations().max() + " per hour reached",
@@ -275,14 +282,18 @@ public final class TunnelService {
                             ":active", Dynamo.s(TunnelStatus.ACTIVE.wireName()),
                             ":awaiting", Dynamo.s(TunnelStatus.AWAITING_CERT.wireName()))));
         } catch (ConditionalCheckFailedException e) {
-            throw ApiException.conflict("tunnel_not_active", "Only an active or awaiting_cert tunnel can get a new connect secret");
+            throw notRegenerable();
         }
         return queries.get(caller, tunnelId).withConnectSecret(secret);
     }
 
+    private static ApiException notRegenerable() {
+        return ApiException.conflict("tunnel_not_active", "Only an active or awaiting_cert tunnel can get a new connect secret");
+    }
+
     private static ApiException notPending(TunnelStatus status) {
         return status == TunnelStatus.DELETED
-                ? ApiException.conflict("grace_period_expired", "Tunnel is deleted: its restore window has ended")
+                ? ApiException.conflict("grace_period_expired", "Tunnel is deleted and can no longer be restored (its restore window ended or it was force-deleted)")
                 : ApiException.conflict("tunnel_not_delete_pending", "Tunnel is " + status.wireName() + ", not delete_pending");
     }
 

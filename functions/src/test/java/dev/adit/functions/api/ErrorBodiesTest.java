@@ -33,6 +33,37 @@ class ErrorBodiesTest {
     }
 
     @Test
+    void wrongTypesAndUnknownFieldsAre422NamingTheField() {
+        var owner = api.signup();
+        var number = api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": \"typed-x1\", \"description\": 5}", Map.of());
+        assertErrorBody(number, 422, "validation_error");
+        assertEquals("description", number.text("field"));
+        var array = api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": [\"typed-x2\"]}", Map.of());
+        assertErrorBody(array, 422, "validation_error");
+        assertEquals("tunnel_name", array.text("field"));
+        var scalar = api.send("POST", "/v1/auth/keys", owner.apiKey(), "{\"name\": \"n\", \"permissions\": \"tunnels:read\"}", Map.of());
+        assertErrorBody(scalar, 422, "validation_error");
+        assertEquals("permissions", scalar.text("field"));
+        var unknown = api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": \"typed-x3\", \"region\": \"eu\"}", Map.of());
+        assertErrorBody(unknown, 422, "validation_error");
+        assertEquals("region", unknown.text("field"));
+        var nullScope = api.send("POST", "/v1/auth/keys", owner.apiKey(), "{\"name\": \"n\", \"permissions\": [\"tunnels:read\", null]}", Map.of());
+        assertErrorBody(nullScope, 422, "validation_error");
+        assertEquals("permissions", nullScope.text("field"));
+        var limit = api.get("/v1/tunnels?limit=abc", owner.apiKey());
+        assertErrorBody(limit, 422, "validation_error");
+        assertEquals("limit", limit.text("field"));
+        assertEquals(0, api.get("/v1/tunnels", owner.apiKey()).body().get("tunnels").size(), "nothing was created by any of these");
+    }
+
+    @Test
+    void a401TellsTheClientToUseBearer() {
+        var r = api.get("/v1/tunnels", null);
+        assertErrorBody(r, 401, "unauthorized");
+        assertTrue(r.header("WWW-Authenticate").startsWith("Bearer"));
+    }
+
+    @Test
     void unknownRoutesAndMethodsAnswerInTheSameShape() {
         assertErrorBody(api.get("/v1/nothing-here", null), 404, "not_found");
         assertErrorBody(api.send("PUT", "/v1/auth/user", null, "{}", Map.of()), 405, "method_not_allowed");

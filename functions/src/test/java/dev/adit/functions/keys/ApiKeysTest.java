@@ -76,6 +76,36 @@ class ApiKeysTest {
     }
 
     @Test
+    void aNarrowKeyCannotRevokeABroaderOne() {
+        var owner = api.signup();
+        var ownerKeyId = api.get("/v1/auth/keys", owner.apiKey()).body().get("keys").get(0).get("id").asText();
+        String manager = api.post("/v1/auth/keys", owner.apiKey(),
+                Map.of("name", "m", "permissions", List.of("keys:manage", "tunnels:read"))).text("key");
+        var refused = api.delete("/v1/auth/keys/" + ownerKeyId, manager);
+        assertEquals(403, refused.status(), refused::toString);
+        assertEquals(200, api.get("/v1/auth/user", owner.apiKey()).status(), "the owner's key still works");
+        String reader = api.post("/v1/auth/keys", manager, Map.of("name", "r", "permissions", List.of("tunnels:read"))).text("id");
+        assertEquals(204, api.delete("/v1/auth/keys/" + reader, manager).status());
+    }
+
+    @Test
+    void loginKeysExpireAndSayWhen() {
+        var owner = api.signup();
+        api.post("/v1/auth/login", null, Map.of("email", owner.email(), "password", "correct horse battery"));
+        var keys = api.get("/v1/auth/keys", owner.apiKey()).body().get("keys");
+        boolean loginKeyExpires = false;
+        for (var k : keys) {
+            if (k.get("name").asText().equals("Login key")) {
+                var expires = java.time.Instant.parse(k.get("expires_at").asText());
+                loginKeyExpires = expires.isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(29)));
+            } else {
+                assertTrue(k.get("expires_at").isNull(), "keys made on purpose do not expire");
+            }
+        }
+        assertTrue(loginKeyExpires, keys::toString);
+    }
+
+    @Test
     void badPermissionsAndNamesAre422() {
         var owner = api.signup();
         var unknown = api.post("/v1/auth/keys", owner.apiKey(), Map.of("name", "x", "permissions", List.of("tunnels:fly")));

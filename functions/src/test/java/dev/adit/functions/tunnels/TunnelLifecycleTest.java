@@ -61,6 +61,7 @@ class TunnelLifecycleTest {
         assertEquals(201, r.status(), r::toString);
         assertEquals("awaiting_cert", r.text("status"));
         assertEquals("passthrough", r.text("tls_mode"));
+        assertTrue(r.text("url").startsWith("https://"), r.text("url"));
         var bad = api.post("/v1/tunnels", owner.apiKey(), Map.of("tunnel_name", uniqueName("tls"), "tls_mode", "magic"));
         assertEquals(422, bad.status());
         assertEquals("tls_mode", bad.text("field"));
@@ -140,6 +141,8 @@ class TunnelLifecycleTest {
             pages++;
         } while (cursor != null && pages < 10);
         assertEquals(5, seen.size(), seen::toString);
+        assertEquals(3, pages, "2 + 2 + 1, and no empty page after the last");
+        assertTrue(api.get("/v1/tunnels?limit=5", owner.apiKey()).body().get("next_cursor").isNull(), "an exactly full last page has no cursor");
         var first = api.get("/v1/tunnels?limit=1", owner.apiKey()).body().get("tunnels").get(0);
         assertEquals(prefix + "-4", first.get("tunnel_name").asText());
         assertEquals(422, api.get("/v1/tunnels?limit=0", owner.apiKey()).status());
@@ -257,6 +260,10 @@ class TunnelLifecycleTest {
             assertTrue(secrets.add(r.text("connect_secret")), "a new secret every time");
         }
         var sixth = api.post(path, owner.apiKey(), null);
+        var deleted = api.createTunnel(owner.apiKey(), uniqueName("gone"));
+        api.delete("/v1/tunnels/" + deleted.get("id").asText(), owner.apiKey());
+        assertEquals(409, api.post("/v1/tunnels/" + deleted.get("id").asText() + "/regenerate-token", owner.apiKey(), null).status(),
+                "a tunnel that cannot get a secret is refused before the hourly budget is touched");
         assertEquals(429, sixth.status());
         assertEquals("5", sixth.header("X-RateLimit-Limit"));
         assertEquals("0", sixth.header("X-RateLimit-Remaining"));

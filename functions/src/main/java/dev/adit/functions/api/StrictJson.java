@@ -1,0 +1,27 @@
+package dev.adit.functions.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import jakarta.inject.Singleton;
+
+/**
+ * Jackson turns {@code "description": 5} into the string "5" unless told otherwise. A client that
+ * sends the wrong type has a bug; it should hear about it (422 naming the field), not have its
+ * value quietly changed.
+ */
+@Singleton
+public class StrictJson implements BeanCreatedEventListener<ObjectMapper> {
+    @Override
+    public ObjectMapper onCreated(BeanCreatedEvent<ObjectMapper> event) {
+        ObjectMapper mapper = event.getBean();
+        var textual = mapper.coercionConfigFor(LogicalType.Textual);
+        textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        textual.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        textual.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+}
