@@ -31,13 +31,14 @@ public final class RateLimiter {
         Instant now = clock.instant();
         Window window = window(limit, now);
         try {
+            Update increment = increment(limit, subject, window);
             UpdateItemResponse response = dynamo.client().updateItem(r -> r
-                    .tableName(dynamo.tableName())
-                    .key(Dynamo.key(window.pk(subject), "RATE"))
-                    .updateExpression("SET #n = if_not_exists(#n, :zero) + :one, expires_at = :exp")
-                    .conditionExpression("attribute_not_exists(#n) OR #n < :max")
-                    .expressionAttributeNames(Map.of("#n", "n"))
-                    .expressionAttributeValues(values(limit, window))
+                    .tableName(increment.tableName())
+                    .key(increment.key())
+                    .updateExpression(increment.updateExpression())
+                    .conditionExpression(increment.conditionExpression())
+                    .expressionAttributeNames(increment.expressionAttributeNames())
+                    .expressionAttributeValues(increment.expressionAttributeValues())
                     .returnValues(ReturnValue.UPDATED_NEW));
             long used = Long.parseLong(response.attributes().get("n").n());
             return new RateDecision(limit, true, limit.max() - used, window.resetAt());
@@ -51,15 +52,19 @@ public final class RateLimiter {
      * successful operations (tunnel creates): the count moves only if the whole transaction commits.
      */
     public TransactWriteItem transactionalIncrement(RateLimit limit, String subject) {
-        Window window = window(limit, clock.instant());
-        return TransactWriteItem.builder().update(Update.builder()
+        return TransactWriteItem.builder().update(increment(limit, subject, window(limit, clock.instant()))).build();
+    }
+
+    /** The one conditional increment both paths use: below the limit, count one more. */
+    private Update increment(RateLimit limit, String subject, Window window) {
+        return Update.builder()
                 .tableName(dynamo.tableName())
                 .key(Dynamo.key(window.pk(subject), "RATE"))
                 .updateExpression("SET #n = if_not_exists(#n, :zero) + :one, expires_at = :exp")
                 .conditionExpression("attribute_not_exists(#n) OR #n < :max")
                 .expressionAttributeNames(Map.of("#n", "n"))
                 .expressionAttributeValues(values(limit, window))
-                .build()).build();
+                .build();
     }
 
     /** When the window that is current now ends, for Retry-After after a refused transaction. */

@@ -1,16 +1,12 @@
 package dev.adit.functions.finalizer;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.adit.events.table.Keys;
 import dev.adit.functions.testing.ApiClient;
+import dev.adit.functions.testing.LambdaContext;
 import dev.adit.functions.testing.LocalStack;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,9 +27,7 @@ class TtlFinalizerHandlerTest {
 
     @BeforeAll
     static void start() {
-        Map<String, Object> properties = new HashMap<>(LocalStack.baseProperties());
-        properties.remove("micronaut.server.port");
-        handler = new TtlFinalizerHandler(ApplicationContext.builder().properties(properties).environments("function").build().start());
+        handler = new TtlFinalizerHandler(LocalStack.functionContext());
     }
 
     @AfterAll
@@ -49,7 +43,7 @@ class TtlFinalizerHandlerTest {
         Map<String, AttributeValue> oldImage = sweep(id);
         assertEquals(404, api.get("/v1/tunnels/" + id, owner.apiKey()).status(), "the sweep removed it");
 
-        var response = handler.handleRequest(event(oldImage, ttlIdentity()), new TestContext());
+        var response = handler.handleRequest(event(oldImage, ttlIdentity()), new LambdaContext());
         assertTrue(response.getBatchItemFailures().isEmpty());
 
         var after = api.get("/v1/tunnels/" + id, owner.apiKey());
@@ -63,7 +57,7 @@ class TtlFinalizerHandlerTest {
             assertFalse(item.containsKey("secret_hash"), "a tombstone keeps no secret");
             assertFalse(item.containsKey("gsi1pk"), "a tombstone is not listed");
         }
-        var again = handler.handleRequest(event(oldImage, ttlIdentity()), new TestContext());
+        var again = handler.handleRequest(event(oldImage, ttlIdentity()), new LambdaContext());
         assertTrue(again.getBatchItemFailures().isEmpty(), "a redelivered record changes nothing");
     }
 
@@ -74,8 +68,8 @@ class TtlFinalizerHandlerTest {
         api.delete("/v1/tunnels/" + id, owner.apiKey());
         Map<String, AttributeValue> oldImage = sweep(id);
         Identity caller = new Identity().withType("IAMUser").withPrincipalId("AIDAEXAMPLE");
-        handler.handleRequest(event(oldImage, caller), new TestContext());
-        handler.handleRequest(event(oldImage, null), new TestContext());
+        handler.handleRequest(event(oldImage, caller), new LambdaContext());
+        handler.handleRequest(event(oldImage, null), new LambdaContext());
         assertEquals(404, api.get("/v1/tunnels/" + id, owner.apiKey()).status());
     }
 
@@ -114,24 +108,5 @@ class TtlFinalizerHandlerTest {
         var event = new DynamodbEvent();
         event.setRecords(List.of(record));
         return event;
-    }
-
-    private static final class TestContext implements Context {
-        @Override public String getAwsRequestId() { return "test"; }
-        @Override public String getLogGroupName() { return "/aws/lambda/adit-finalizer"; }
-        @Override public String getLogStreamName() { return "test"; }
-        @Override public String getFunctionName() { return "adit-finalizer"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:000000000000:function:adit-finalizer"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 30_000; }
-        @Override public int getMemoryLimitInMB() { return 512; }
-        @Override public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override public void log(String message) { System.out.println(message); }
-                @Override public void log(byte[] message) { System.out.println(new String(message)); }
-            };
-        }
     }
 }

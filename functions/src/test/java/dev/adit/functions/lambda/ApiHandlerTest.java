@@ -5,14 +5,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adit.functions.testing.LambdaContext;
 import dev.adit.functions.testing.LocalStack;
-import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,9 +25,7 @@ class ApiHandlerTest {
 
     @BeforeAll
     static void start() {
-        Map<String, Object> properties = new HashMap<>(LocalStack.baseProperties());
-        properties.remove("micronaut.server.port");
-        handler = new ApiHandler(ApplicationContext.builder().properties(properties).environments("function").build().start());
+        handler = new ApiHandler(LocalStack.functionContext());
     }
 
     @AfterAll

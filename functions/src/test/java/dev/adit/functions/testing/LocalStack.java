@@ -53,6 +53,13 @@ public final class LocalStack {
         return new ApiServer(context, server);
     }
 
+    /** A context as a Lambda handler gets it: no HTTP server, the "function" environment. */
+    public static ApplicationContext functionContext() {
+        Map<String, Object> properties = new HashMap<>(baseProperties());
+        properties.remove("micronaut.server.port");
+        return ApplicationContext.builder().properties(properties).environments("function").build().start();
+    }
+
     public static Map<String, Object> baseProperties() {
         Map<String, Object> p = new HashMap<>();
         p.put("micronaut.server.port", -1);

@@ -1,4 +1,4 @@
-package dev.adit.functions.lambda;
+package dev.adit.functions.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** The values the Lambda runtime hands a handler, for invoking one in a test JVM. */
-final class LambdaContext implements Context {
+public final class LambdaContext implements Context {
     private final String requestId = UUID.randomUUID().toString();
 
     @Override public String getAwsRequestId() { return requestId; }
