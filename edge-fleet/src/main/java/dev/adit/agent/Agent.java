@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import org.slf4j.Logger;
@@ -44,15 +45,18 @@ public final class Agent implements AutoCloseable {
     private final SslContext tls;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final Backoff backoff;
+    private final LocalConnections locals;
     private final AtomicReference<AgentState> state = new AtomicReference<>(new AgentState.Connecting(0));
     private final Object stateChanged = new Object();
     private volatile Consumer<AgentState> stateListener = s -> { };
     private volatile Channel channel;
+    private volatile Optional<AgentState.Refused> lastRefusal = Optional.empty();
     private volatile boolean closed;
 
     public Agent(AgentConfig config) {
         this.config = config;
         this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
+        this.locals = new LocalConnections(config.localHost(), config.localPort());
         try {
             // Only the given anchors are trusted, and the edge's name is checked against its certificate.
             this.tls = SslContextBuilder.forClient()
@@ -94,7 +98,7 @@ public final class Agent implements AutoCloseable {
                         ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), config.edgeHost(), config.edgePort()));
                         ch.pipeline().addLast("preface", new AgentHandshakeHandler(hello,
                                 () -> AgentHttp2.install(ch.pipeline(), "preface",
-                                        () -> new AgentStreamHandler(config.localHost(), config.localPort(), config.onRequest())),
+                                        () -> new AgentStreamHandler(locals, config.localHost() + ":" + config.localPort(), config.onRequest())),
                                 answer -> onAnswer(ch, answer)));
                     }
                 })
@@ -117,12 +121,15 @@ public final class Agent implements AutoCloseable {
         switch (answer) {
             case Preface.Accepted accepted -> {
                 backoff.reset();
+                lastRefusal = Optional.empty();
                 log.info("agent connected to {}:{} for tunnel {} as {}", config.edgeHost(), config.edgePort(), config.tunnelName(), accepted.connectionId());
                 setState(new AgentState.Connected(accepted.connectionId()));
             }
             case Preface.Refused refused -> {
                 log.warn("edge refused tunnel {}: {} ({})", config.tunnelName(), refused.message(), refused.code());
-                setState(new AgentState.Refused(refused.code(), refused.message()));
+                AgentState.Refused state = new AgentState.Refused(refused.code(), refused.message());
+                lastRefusal = Optional.of(state);
+                setState(state);
             }
         }
     }
@@ -159,6 +166,11 @@ public final class Agent implements AutoCloseable {
         return state.get();
     }
 
+    /** Why the edge last refused this agent, cleared once it is admitted again. */
+    public Optional<AgentState.Refused> lastRefusal() {
+        return lastRefusal;
+    }
+
     public boolean isConnected() {
         return state.get() instanceof AgentState.Connected && channel != null && channel.isActive();
     }
@@ -182,12 +194,25 @@ public final class Agent implements AutoCloseable {
         return true;
     }
 
+    /** Stops at once: requests in flight are reset. */
     @Override
     public void close() {
+        shutdown(Duration.ZERO);
+    }
+
+    /**
+     * Stops gracefully: tells the edge (GOAWAY) to send no new requests here, lets the ones in
+     * flight finish for up to {@code grace}, then closes.
+     */
+    public void shutdown(Duration grace) {
         closed = true;
         Channel ch = channel;
         if (ch != null) {
-            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            Http2FrameCodec codec = ch.pipeline().get(Http2FrameCodec.class);
+            if (codec != null) {
+                codec.gracefulShutdownTimeoutMillis(grace.toMillis());
+            }
+            ch.close().awaitUninterruptibly(grace.toMillis() + 2_000);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         setState(new AgentState.Stopped());

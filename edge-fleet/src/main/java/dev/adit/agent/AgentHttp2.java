@@ -1,5 +1,6 @@
 package dev.adit.agent;
 
+import dev.adit.protocol.KeepAlive;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -24,7 +25,8 @@ final class AgentHttp2 {
     }
 
     static void install(ChannelPipeline pipeline, String after, Supplier<ChannelHandler> perStream) {
-        pipeline.addAfter(after, "h2", Http2FrameCodecBuilder.forServer()
+        KeepAlive.install(pipeline, after);
+        pipeline.addAfter("keepalive", "h2", Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                         .initialWindowSize(STREAM_WINDOW))

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -34,6 +35,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
     private boolean upgraded;
     private boolean skipInformational;
     private int status;
+    private boolean keepAlive;
 
     LocalResponseHandler(AgentStreamHandler request, Channel stream, boolean websocket) {
         this.request = request;
@@ -66,6 +68,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
                 stream.write(new DefaultHttp2HeadersFrame(toHttp2(response), false));
                 headersSent = true;
                 status = code;
+                keepAlive = HttpUtil.isKeepAlive(response);
             }
         }
         if (msg instanceof HttpContent content) {
@@ -79,7 +82,11 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
             if (last) {
                 ended = true;
                 request.report(status);
-                ctx.close();
+                if (keepAlive && request.requestEnded()) {
+                    request.releaseLocal(ctx.channel());
+                } else {
+                    ctx.close();
+                }
             }
         } else if (!(msg instanceof HttpResponse)) {
             ReferenceCountUtil.release(msg);
@@ -96,7 +103,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
         upgraded = true;
         request.report(101);
         // Whatever the codec still holds is WebSocket bytes: it reaches us as ByteBuf from here on.
-        ctx.pipeline().remove(AgentStreamHandler.CODEC);
+        ctx.pipeline().remove(LocalConnections.CODEC);
     }
 
     private static Http2Headers toHttp2(HttpResponse response) {

@@ -7,6 +7,10 @@ import dev.adit.edge.agent.AgentSession;
 import dev.adit.edge.http.PublicChannelInitializer;
 import dev.adit.edge.http.PublicRouting;
 import dev.adit.edge.metrics.EdgeMetrics;
+import dev.adit.edge.peer.InternalChannelInitializer;
+import dev.adit.edge.peer.PeerConnections;
+import dev.adit.edge.peer.PeerDirectory;
+import dev.adit.edge.peer.PeerRouting;
 import dev.adit.edge.presence.PresenceTracker;
 import dev.adit.edge.routing.DynamoStreamRoutingFeed;
 import dev.adit.edge.routing.RoutingChange;
@@ -39,6 +43,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,6 +77,8 @@ public final class EdgeServer implements AutoCloseable {
     private int publicPort = -1;
     private int agentPort = -1;
     private int adminPort = -1;
+    private volatile int internalPort = -1;
+    private PeerConnections peerConnections;
 
     /** An edge with its own DynamoDB clients, built from the config (default AWS credentials chain). */
     public EdgeServer(EdgeConfig config) {
@@ -93,7 +100,7 @@ public final class EdgeServer implements AutoCloseable {
         this.metrics = new EdgeMetrics(config.edgeId(), agents::size);
         this.usage = new UsageMeter(dynamo, config.table());
         this.presence = new PresenceTracker(dynamo, config.table(), config.edgeId(),
-                config.internalAddress() + ":" + config.internalPort(), config.presenceTtl(), blocking, directory, agents);
+                () -> config.internalAddress() + ":" + internalPort, config.presenceTtl(), blocking, directory, agents);
         agents.addListener(presence);
     }
 
@@ -105,7 +112,12 @@ public final class EdgeServer implements AutoCloseable {
         acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         SslContext agentTls = config.agentTls().serverContext();
-        PublicRouting routing = new PublicRouting(directory, agents, metrics, usage, config.domain(), config.upstreamTimeout());
+        peerConnections = new PeerConnections(workers);
+        PeerRouting peers = new PeerRouting(
+                new PeerDirectory(dynamo, config.table(), config.edgeId(), blocking, Duration.ofSeconds(1)), peerConnections);
+        internalPort = bind(config.internalPort(), new InternalChannelInitializer(agents));
+        PublicRouting routing = new PublicRouting(directory, agents, metrics, usage, config.domain(), config.upstreamTimeout(),
+                Optional.of(peers));
         publicPort = bind(config.publicPort(), new PublicChannelInitializer(routing));
         agentPort = bind(config.agentPort(), new AgentChannelInitializer(agentTls, directory, agents, blocking));
         adminPort = bind(config.adminPort(), adminInitializer());
@@ -114,7 +126,8 @@ public final class EdgeServer implements AutoCloseable {
         long flush = config.usageFlushInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> blocking.execute(usage::flush), flush, flush, TimeUnit.MILLISECONDS);
         running = true;
-        log.info("edge {} up: public {}, agents {} (TLS), admin {}, domain {}", config.edgeId(), publicPort, agentPort, adminPort, config.domain());
+        log.info("edge {} up: public {}, agents {} (TLS), admin {}, internal {}, domain {}",
+                config.edgeId(), publicPort, agentPort, adminPort, internalPort, config.domain());
         return this;
     }
 
@@ -163,6 +176,10 @@ public final class EdgeServer implements AutoCloseable {
         return adminPort;
     }
 
+    public int internalPort() {
+        return internalPort;
+    }
+
     public EdgeConfig config() {
         return config;
     }
@@ -189,6 +206,9 @@ public final class EdgeServer implements AutoCloseable {
         feed.close();
         listeners.forEach(Channel::close);
         agents.all().forEach(AgentSession::disconnect);
+        if (peerConnections != null) {
+            peerConnections.close();
+        }
         scheduler.shutdownNow();
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -24,11 +24,13 @@ final class LocalService implements AutoCloseable {
     /** Counted down when /ticks notices its client (the agent) went away. */
     volatile CountDownLatch ticksCancelled = new CountDownLatch(1);
     volatile CountDownLatch ticksStarted = new CountDownLatch(1);
+    final CountDownLatch slowStarted = new CountDownLatch(1);
 
     LocalService() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/hello", ex -> respond(ex, 200, "hello from " + ex.getRequestMethod() + " " + ex.getRequestURI()));
+        server.createContext("/whoami", ex -> respond(ex, 200, Integer.toString(ex.getRemoteAddress().getPort())));
         server.createContext("/echo", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
@@ -96,8 +98,11 @@ final class LocalService implements AutoCloseable {
             }
         });
         server.createContext("/slow", ex -> {
+            slowStarted.countDown();
+            String q = ex.getRequestURI().getRawQuery();
+            long millis = q != null && q.startsWith("ms=") ? Long.parseLong(q.substring(3)) : 5_000;
             try {
-                Thread.sleep(5_000);
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -42,6 +42,11 @@ final class RawHttp implements AutoCloseable {
 
     /** Reads one response: status line, headers, then a Content-Length or chunked body. */
     Response readResponse() throws IOException {
+        return readResponse(false);
+    }
+
+    /** @param headOnly the answer to a HEAD request: no body whatever the headers say */
+    Response readResponse(boolean headOnly) throws IOException {
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -50,6 +55,9 @@ final class RawHttp implements AutoCloseable {
             headers.put(l.substring(0, colon).toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (headOnly) {
+            return new Response(status, headers, "");
+        }
         if (headers.containsKey("content-length")) {
             body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

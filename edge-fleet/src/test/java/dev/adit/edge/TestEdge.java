@@ -58,7 +58,7 @@ final class TestEdge {
                 .anyPorts()
                 .domain("localhost")
                 .table(TABLE)
-                .upstreamTimeout(Duration.ofSeconds(2))
+                .upstreamTimeout(Duration.ofSeconds(30))
                 .presenceHeartbeat(Duration.ofSeconds(2))
                 .usageFlushInterval(Duration.ofMillis(500))
                 .routeCacheTtl(Duration.ofMillis(500))

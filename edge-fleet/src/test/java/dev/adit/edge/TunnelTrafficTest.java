@@ -61,6 +61,32 @@ class TunnelTrafficTest {
     }
 
     @Test
+    void headResponseHasHeadersOnlyAndKeepsTheConnectionUsable() throws Exception {
+        try (RawHttp raw = RawHttp.connect(env.edge.publicPort())) {
+            raw.send("HEAD /hello HTTP/1.1\r\nHost: " + tunnel.name() + ".localhost\r\n\r\n");
+            RawHttp.Response head = raw.readResponse(true);
+            assertEquals(200, head.status());
+            assertEquals("text/plain; charset=utf-8", head.headers().get("content-type"));
+            // No body follows, so the edge must not announce a chunked one either.
+            assertTrue(!head.headers().containsKey("transfer-encoding"), head.headers().toString());
+            raw.send("GET /hello HTTP/1.1\r\nHost: " + tunnel.name() + ".localhost\r\n\r\n");
+            assertEquals("hello from GET /hello", raw.readResponse().body());
+        }
+    }
+
+    @Test
+    void agentReusesItsLocalConnectionBetweenRequests() throws Exception {
+        java.util.Set<String> localClientPorts = new java.util.HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> r = env.http.send(env.request(tunnel.name(), "/whoami").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            localClientPorts.add(r.body());
+        }
+        assertEquals(1, localClientPorts.size(), () -> "local connections used: " + localClientPorts);
+    }
+
+    @Test
     void postBodyArrivesAndEchoes() throws Exception {
         String body = "name=adit&value=" + "x".repeat(10_000);
         HttpResponse<String> response = env.http.send(env.request(tunnel.name(), "/echo")
@@ -125,9 +151,28 @@ class TunnelTrafficTest {
         } finally {
             watch.stop();
         }
-        // Buffering either body whole would need 128 MiB on its own; the JVM runs with -Xmx512m and the
-        // direct pool capped at 256m, and what the edge and agent hold stays far below the body size.
+        // Buffering either body whole would need 128 MiB; what Netty's allocator holds for the edge and
+        // the agent together stays near the flow-control windows (about 10 MiB when measured).
         assertTrue(watch.peakDirectBytes() < 64L * 1024 * 1024, () -> "direct memory peaked at " + watch.peakDirectBytes());
+    }
+
+    @Test
+    void slowVisitorDoesNotStallOtherStreams() throws Exception {
+        MemoryWatch watch = MemoryWatch.start();
+        try (RawHttp stalled = RawHttp.connect(env.edge.publicPort())) {
+            // A visitor that asks for 256 MiB and then reads nothing at all.
+            stalled.send("GET /download?bytes=" + (256L << 20) + " HTTP/1.1\r\nHost: " + tunnel.name() + ".localhost\r\n\r\n");
+            assertTrue(new String(stalled.input().readNBytes(12), StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> r = env.http.send(env.request(tunnel.name(), "/hello?while-stalled=" + i).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+            }
+        } finally {
+            watch.stop();
+        }
+        // The stalled stream is held back by its flow-control window, not buffered.
+        assertTrue(watch.peakDirectBytes() < 32L * 1024 * 1024, () -> "memory peaked at " + watch.peakDirectBytes());
     }
 
     @Test
@@ -177,11 +222,22 @@ class TunnelTrafficTest {
 
     @Test
     void upstreamThatNeverAnswersGets504() throws Exception {
-        HttpResponse<String> response = env.http.send(env.request(tunnel.name(), "/slow")
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(504, response.statusCode());
-        assertTrue(response.body().startsWith("{\"error\":\"upstream_timeout\""), response.body());
-        assertTrue(response.body().endsWith("\"code\":504}"), response.body());
+        // An edge of its own with a one-second upstream timeout, so the shared edge can be patient under load.
+        var identity = env.ca.issueServer("localhost", List.of("localhost"), List.of("127.0.0.1"));
+        try (EdgeServer impatient = new EdgeServer(EdgeConfig.builder(identity).edgeId("edge-impatient").anyPorts()
+                .table(TestEdge.TABLE).upstreamTimeout(Duration.ofSeconds(1)).build(), env.dynamo,
+                dev.adit.edge.routing.RoutingFeed.none()).start();
+             Agent onImpatient = new Agent(dev.adit.agent.AgentConfig.of("localhost", impatient.agentPort(), tunnel.name(),
+                     tunnel.secret(), List.of(env.ca.certificate()), local.port())).start()) {
+            assertTrue(onImpatient.awaitConnected(Duration.ofSeconds(10)));
+            HttpResponse<String> response = env.http.send(HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + impatient.publicPort() + "/slow?ms=4000"))
+                    .header("Host", tunnel.name() + ".localhost").header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(504, response.statusCode());
+            assertTrue(response.body().startsWith("{\"error\":\"upstream_timeout\""), response.body());
+            assertTrue(response.body().endsWith("\"code\":504}"), response.body());
+        }
     }
 
     private static Flow.Publisher<ByteBuffer> zeros(long size) {

@@ -112,7 +112,7 @@ final class AgentAuthHandler extends ByteToMessageDecoder {
         String clientIp = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
         AgentSession session = new AgentSession(connectionId, route, ctx.channel(), clientIp, Instant.now());
         ctx.writeAndFlush(Unpooled.copiedBuffer(new Preface.Accepted(connectionId).encode(), StandardCharsets.US_ASCII));
-        EdgeHttp2.install(ctx.pipeline(), ctx.name());
+        EdgeHttp2.install(ctx.pipeline(), ctx.name(), session::drain);
         registry.register(session);
         log.info("agent connected: {}", session);
         ctx.pipeline().remove(this);

@@ -20,6 +20,7 @@ public final class AgentSession {
     private final Channel channel;
     private final String clientIp;
     private final Instant connectedAt;
+    private volatile boolean draining;
 
     AgentSession(String connectionId, TunnelRoute admittedAs, Channel channel, String clientIp, Instant connectedAt) {
         this.connectionId = connectionId;
@@ -37,8 +38,14 @@ public final class AgentSession {
                 .open();
     }
 
+    /** Usable for new requests: connected and not draining after the agent's GOAWAY. */
     public boolean isActive() {
-        return channel.isActive();
+        return channel.isActive() && !draining;
+    }
+
+    /** The agent announced it is leaving (GOAWAY): finish what is in flight, send nothing new. */
+    void drain() {
+        draining = true;
     }
 
     /** Drops the connection at once: the codec sends GOAWAY and open streams are reset. */

@@ -1,10 +1,13 @@
 package dev.adit.edge.agent;
 
+import dev.adit.protocol.KeepAlive;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -24,14 +27,24 @@ public final class EdgeHttp2 {
     private EdgeHttp2() {
     }
 
-    static void install(ChannelPipeline pipeline, String after) {
+    static void install(ChannelPipeline pipeline, String after, Runnable onGoAway) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
                 .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW).pushEnabled(false))
                 // Revocation must be immediate: no graceful wait for streams in flight.
                 .gracefulShutdownTimeoutMillis(0)
                 .build();
-        pipeline.addAfter(after, "h2", codec);
+        KeepAlive.install(pipeline, after);
+        pipeline.addAfter("keepalive", "h2", codec);
         pipeline.addAfter("h2", "h2-mux", new Http2MultiplexHandler(new RefuseAgentStreams()));
+        pipeline.addAfter("h2-mux", "goaway", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Http2GoAwayFrame) {
+                    onGoAway.run();
+                }
+                ReferenceCountUtil.release(msg);
+            }
+        });
         pipeline.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
     }
 

@@ -1,10 +1,12 @@
 package dev.adit.edge.http;
 
 import dev.adit.edge.agent.AgentSession;
+import dev.adit.edge.peer.PeerRouting;
 import dev.adit.edge.routing.TunnelRoute;
 import dev.adit.protocol.TunnelHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -29,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One public request and its response: routes it, opens a stream to an agent, and relays both
@@ -63,6 +66,8 @@ final class Exchange {
     private boolean responseStarted;
     private boolean upgraded;
     private boolean done;
+    private boolean recorded;
+    private boolean viaPeer;
     private int status;
     private long bytesIn;
     private long bytesOut;
@@ -110,32 +115,62 @@ final class Exchange {
         }
         route = found;
         Optional<AgentSession> session = edge.agents().pick(found.get().id());
-        if (session.isEmpty()) {
-            // TODO(edge-to-edge): look up presence and forward to the edge holding the agent.
-            fail(502, "tunnel_offline", "tunnel " + tunnelName + " is offline: no agent is connected");
+        if (session.isPresent()) {
+            openStream(handler -> session.get().openStream(handler));
             return;
         }
+        if (edge.peers().isEmpty()) {
+            offline();
+            return;
+        }
+        PeerRouting peers = edge.peers().get();
+        peers.directory().locate(found.get().id()).whenComplete((address, error) -> onVisitorLoop(() -> {
+            if (done) {
+                return;
+            }
+            if (error != null || address.isEmpty()) {
+                offline();
+                return;
+            }
+            viaPeer = true;
+            openStream(handler -> peers.connections().openStream(address.get(), handler));
+        }));
+    }
+
+    private void offline() {
+        fail(502, "tunnel_offline", "tunnel " + tunnelName + " is offline: no agent is connected");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void openStream(Function<ChannelHandler, Future<Http2StreamChannel>> opener) {
         if (HttpUtil.is100ContinueExpected(request)) {
             visitor.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        session.get().openStream(new UpstreamStreamHandler(this))
+        opener.apply(new UpstreamStreamHandler(this))
                 .addListener(f -> onVisitorLoop(() -> opened((Future<Http2StreamChannel>) f)));
     }
 
     private void opened(Future<Http2StreamChannel> opening) {
         if (!opening.isSuccess()) {
+            if (viaPeer) {
+                edge.peers().ifPresent(p -> route.ifPresent(r -> p.directory().forget(r.id())));
+            }
             fail(502, "agent_unavailable", "the agent for tunnel " + tunnelName + " could not take the request");
+            return;
+        }
+        if (done) {
+            opening.getNow().close(); // the visitor left while the stream was opening
             return;
         }
         stream = opening.getNow();
         edge.metrics().streamOpened();
-        if (done) {
-            stream.close();
-            return;
-        }
         InetAddress client = ((java.net.InetSocketAddress) visitor.channel().remoteAddress()).getAddress();
         boolean endNow = !hasBody && !websocket;
-        stream.write(new DefaultHttp2HeadersFrame(HeaderMapping.upstreamRequest(request, host, client, websocket), endNow));
+        Http2Headers headers = HeaderMapping.upstreamRequest(request, host, client, websocket);
+        if (viaPeer) {
+            headers.set(PeerRouting.TUNNEL_ID_HEADER, route.orElseThrow().id());
+        }
+        stream.write(new DefaultHttp2HeadersFrame(headers, endNow));
         if (endNow || websocket) {
             armTimeout();
         }
@@ -242,6 +277,7 @@ final class Exchange {
     }
 
     private void endResponse() {
+        record();
         visitor.flush();
         finish(keepAlive && requestEnded);
     }
@@ -290,8 +326,9 @@ final class Exchange {
         return !done && stream != null && stream.isWritable() && (upgraded || (hasBody && !requestEnded));
     }
 
+    /** Whether the request is complete, so the visitor's next bytes are a new (pipelined) request. */
     boolean requestEnded() {
-        return requestEnded && !upgraded && !(websocket && !done);
+        return requestEnded && !websocket;
     }
 
     private void fail(int code, String error, String message) {
@@ -304,6 +341,7 @@ final class Exchange {
             return;
         }
         boolean reuse = keepAlive && requestEnded;
+        record();
         String accept = request.headers().get(HttpHeaderNames.ACCEPT);
         visitor.writeAndFlush(ErrorPages.render(accept, code, error, message, reuse));
         finish(reuse);
@@ -320,10 +358,19 @@ final class Exchange {
             stream.close();
             edge.metrics().streamClosed();
         }
+        record();
+        connection.exchangeFinished(this, reuseConnection);
+    }
+
+    /** Metrics and usage, once, before the visitor can see the end of the response. */
+    private void record() {
+        if (recorded) {
+            return;
+        }
+        recorded = true;
         long nanos = System.nanoTime() - startedNanos;
         edge.metrics().requestCompleted(status == 0 ? 499 : status, nanos, bytesIn, bytesOut);
         route.ifPresent(r -> edge.usage().record(r.id(), r.organizationId(), 1, bytesIn + bytesOut));
-        connection.exchangeFinished(this, reuseConnection);
     }
 
     private void armTimeout() {

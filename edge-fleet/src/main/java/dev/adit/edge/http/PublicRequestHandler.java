@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One visitor connection: checks each request, starts its {@link Exchange}, and decides when to
@@ -30,6 +32,8 @@ import java.util.Optional;
 final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements Exchange.Connection {
     private static final Logger log = LoggerFactory.getLogger(PublicRequestHandler.class);
 
+    static final long IDLE_SECONDS = 60;
+
     private final PublicRouting edge;
     private final HostRouting hosts;
     private final ArrayDeque<Object> parked = new ArrayDeque<>();
@@ -38,6 +42,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     private boolean closing;
     private boolean raw;
     private boolean replaying;
+    private ScheduledFuture<?> idleClose;
 
     PublicRequestHandler(PublicRouting edge) {
         this.edge = edge;
@@ -52,7 +57,29 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         edge.metrics().visitorConnected();
+        armIdleClose();
         ctx.read();
+    }
+
+    /**
+     * Between requests a connection may idle for {@link #IDLE_SECONDS}; the clock is not reset by
+     * bytes, so a client trickling a request head (slowloris) is cut off too. A request in flight,
+     * however long (SSE, WebSocket), is never timed out here.
+     */
+    private void armIdleClose() {
+        cancelIdleClose();
+        idleClose = ctx.executor().schedule(() -> {
+            if (current == null) {
+                ctx.close();
+            }
+        }, IDLE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void cancelIdleClose() {
+        if (idleClose != null) {
+            idleClose.cancel(false);
+            idleClose = null;
+        }
     }
 
     @Override
@@ -91,6 +118,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void begin(HttpRequest request) {
+        cancelIdleClose();
         Optional<Refusal> refusal = check(request);
         if (refusal.isPresent()) {
             ReferenceCountUtil.release(request);
@@ -175,6 +203,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        armIdleClose();
         replayParked();
     }
 
@@ -212,6 +241,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         edge.metrics().visitorDisconnected();
+        cancelIdleClose();
         if (current != null) {
             current.onVisitorClosed();
         }

@@ -80,7 +80,6 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         while (i < end && (buf.getByte(i) == '\r' || buf.getByte(i) == '\n')) {
             i++; // leading empty lines are tolerated before a request line
         }
-        boolean firstLine = true;
         while (i < end) {
             int lf = buf.indexOf(i, end, (byte) '\n');
             if (lf < 0) {
@@ -97,9 +96,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             if (first == ' ' || first == '\t') {
                 return Head.FOLDED;
             }
-            firstLine = false;
             i = next;
         }
-        return firstLine ? Head.INCOMPLETE : Head.INCOMPLETE;
+        return Head.INCOMPLETE;
     }
 }

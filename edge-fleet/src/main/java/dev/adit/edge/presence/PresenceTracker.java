@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Keeps one PresenceItem per connected agent: written on connect, its TTL pushed forward by a
@@ -33,14 +34,14 @@ public final class PresenceTracker implements SessionListener {
     private final DynamoDbClient dynamo;
     private final String table;
     private final String edgeId;
-    private final String edgeAddress;
+    private final Supplier<String> edgeAddress;
     private final Duration ttl;
     private final Executor blocking;
     private final TunnelDirectory directory;
     private final AgentRegistry registry;
     private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
 
-    public PresenceTracker(DynamoDbClient dynamo, String table, String edgeId, String edgeAddress, Duration ttl,
+    public PresenceTracker(DynamoDbClient dynamo, String table, String edgeId, Supplier<String> edgeAddress, Duration ttl,
                            Executor blocking, TunnelDirectory directory, AgentRegistry registry) {
         this.dynamo = dynamo;
         this.table = table;
@@ -105,7 +106,7 @@ public final class PresenceTracker implements SessionListener {
         item.put("tunnel_id", AttributeValue.fromS(session.tunnelId()));
         item.put("organization_id", AttributeValue.fromS(session.admittedAs().organizationId()));
         item.put("edge_id", AttributeValue.fromS(edgeId));
-        item.put("edge_address", AttributeValue.fromS(edgeAddress));
+        item.put("edge_address", AttributeValue.fromS(edgeAddress.get()));
         item.put("connection_id", AttributeValue.fromS(session.connectionId()));
         item.put("client_ip", AttributeValue.fromS(session.clientIp()));
         item.put("connected_at", AttributeValue.fromN(Long.toString(session.connectedAt().toEpochMilli())));

@@ -1,0 +1,44 @@
+package dev.adit.protocol;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP/2 PINGs on a quiet tunnel connection, and a close when the other side has been silent too
+ * long: a dead peer (pulled cable, NAT timeout) otherwise looks connected until TCP gives up, and
+ * an edge would keep routing to an agent that is gone. Both ends install it.
+ */
+public final class KeepAlive extends ChannelInboundHandlerAdapter {
+    public static final int PING_AFTER_SECONDS = 15;
+    public static final int DEAD_AFTER_SECONDS = 45;
+
+    private KeepAlive() {
+    }
+
+    /** Adds the idle detector and this handler right after {@code after}, ahead of the HTTP/2 codec. */
+    public static void install(ChannelPipeline pipeline, String after) {
+        pipeline.addAfter(after, "idle", new IdleStateHandler(DEAD_AFTER_SECONDS, PING_AFTER_SECONDS, 0, TimeUnit.SECONDS));
+        pipeline.addAfter("idle", "keepalive", new KeepAlive());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                ctx.close(); // no frame, not even a PING ACK, for DEAD_AFTER_SECONDS
+            } else if (idle.state() == IdleState.WRITER_IDLE) {
+                // written from the tail so it passes through the HTTP/2 codec
+                ctx.channel().writeAndFlush(new DefaultHttp2PingFrame(System.nanoTime()));
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+}

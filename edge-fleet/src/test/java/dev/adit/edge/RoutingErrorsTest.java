@@ -1,0 +1,93 @@
+package dev.adit.edge;
+
+import dev.adit.agent.Agent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The errors the edge answers itself, in HTML for browsers and JSON for API clients. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RoutingErrorsTest {
+    private final TestEdge env = TestEdge.get();
+
+    @Test
+    void unknownTunnelIs404InJsonWhenAskedFor() throws Exception {
+        HttpResponse<String> r = env.http.send(env.request("no-such-tunnel", "/").header("Accept", "application/json").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+        assertTrue(r.body().matches("\\{\"error\":\"tunnel_not_found\",\"message\":\"[^\"]*no-such-tunnel[^\"]*\",\"code\":404}"), r.body());
+    }
+
+    @Test
+    void unknownTunnelIs404InHtmlForBrowsers() throws Exception {
+        HttpResponse<String> r = env.http.send(env.request("no-such-tunnel", "/").header("Accept", "text/html,*/*").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, r.statusCode());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/html"));
+        assertTrue(r.body().contains("no tunnel named no-such-tunnel"), r.body());
+    }
+
+    @Test
+    void hostOutsideTheDomainIs404() throws Exception {
+        try (RawHttp raw = RawHttp.connect(env.edge.publicPort())) {
+            raw.send("GET / HTTP/1.1\r\nHost: example.com\r\nAccept: application/json\r\n\r\n");
+            assertEquals(404, raw.readResponse().status());
+        }
+    }
+
+    @Test
+    void tunnelWithoutAgentIs502Offline() throws Exception {
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("demo"));
+        HttpResponse<String> r = env.http.send(env.request(tunnel.name(), "/").header("Accept", "application/json").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, r.statusCode());
+        assertTrue(r.body().contains("\"error\":\"tunnel_offline\""), r.body());
+        assertTrue(r.body().contains("tunnel " + tunnel.name() + " is offline"), r.body());
+    }
+
+    @Test
+    void localPortRefusedIs502ThatSaysSo() throws Exception {
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("refused"));
+        try (Agent agent = env.connectAgent(tunnel, closedPort())) {
+            HttpResponse<String> r = env.http.send(env.request(tunnel.name(), "/").header("Accept", "application/json").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, r.statusCode());
+            assertTrue(r.body().contains("\"error\":\"local_port_refused\""), r.body());
+            assertTrue(r.body().contains("connection refused"), r.body());
+        }
+    }
+
+    @Test
+    void agentLostMidRequestIs502() throws Exception {
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("lost"));
+        try (LocalService local = new LocalService()) {
+            Agent agent = env.connectAgent(tunnel, local.port());
+            try (RawHttp raw = RawHttp.connect(env.edge.publicPort())) {
+                // /slow answers after 5 s; the agent goes away first.
+                raw.send("GET /slow HTTP/1.1\r\nHost: " + tunnel.name() + ".localhost\r\nAccept: application/json\r\n\r\n");
+                assertTrue(local.slowStarted.await(5, TimeUnit.SECONDS), "the request never reached the local service");
+                agent.close();
+                RawHttp.Response response = raw.readResponse();
+                assertEquals(502, response.status());
+                assertTrue(response.body().contains("\"error\":\"agent_disconnected\""), response.body());
+            } finally {
+                agent.close();
+            }
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
