@@ -4,6 +4,7 @@ import dev.adit.events.table.AditTable;
 import dev.adit.functions.auth.AccountService;
 import dev.adit.functions.auth.Authenticator;
 import dev.adit.functions.auth.PasswordHasher;
+import dev.adit.functions.edges.EdgeDirectory;
 import dev.adit.functions.finalizer.TunnelFinalizer;
 import dev.adit.functions.idempotency.IdempotencyStore;
 import dev.adit.functions.keys.KeyService;
@@ -141,6 +142,15 @@ public class AditFactory {
     @Singleton
     IdempotencyStore idempotencyStore(Dynamo dynamo, @Value("${adit.idempotency.window:1h}") Duration window, Clock clock) {
         return new IdempotencyStore(dynamo, window, clock);
+    }
+
+    @Singleton
+    EdgeDirectory edgeDirectory(@Value("${adit.domain:localhost}") String domain,
+                                @Value("${adit.edge.agent-host:127.0.0.1}") String agentHost,
+                                @Value("${adit.edge.agent-port:8082}") int agentPort,
+                                @Value("${adit.edge.ca-file:}") String caFile) {
+        return new EdgeDirectory(domain, agentHost, agentPort,
+                Optional.of(caFile).filter(f -> !f.isBlank()).map(java.nio.file.Path::of));
     }
 
     @Singleton

@@ -25,10 +25,12 @@ import java.util.Optional;
 public class AuthController {
     private final AccountService accounts;
     private final Guard guard;
+    private final dev.adit.functions.keys.KeyService keys;
 
-    public AuthController(AccountService accounts, Guard guard) {
+    public AuthController(AccountService accounts, Guard guard, dev.adit.functions.keys.KeyService keys) {
         this.accounts = accounts;
         this.guard = guard;
+        this.keys = keys;
     }
 
     @Post("/signup")
@@ -60,6 +62,14 @@ public class AuthController {
         Caller caller = guard.enter(request, Optional.empty(), Guard.Bucket.NONE);
         accounts.logout(caller);
         return HttpResponse.noContent();
+    }
+
+    @Get("/key")
+    @Operation(summary = "The API key this request is made with: name, permissions, expiry (masked)")
+    @SecurityRequirement(name = "bearer")
+    public dev.adit.functions.keys.KeyService.KeyView key(HttpRequest<?> request) {
+        Caller caller = guard.enter(request, Optional.empty(), Guard.Bucket.READ);
+        return keys.current(caller);
     }
 
     @Get("/user")

@@ -74,6 +74,16 @@ public final class KeyService {
         return out;
     }
 
+    /** The key the caller authenticated with: what it may do and until when. */
+    public KeyView current(Caller caller) {
+        ApiKeyItem item = dynamo.table(ApiKeyItem.class).getItem(r -> r.key(
+                Key.builder().partitionValue(caller.credentialHash()).sortValue("KEY").build()));
+        if (item == null) {
+            throw ApiException.unauthorized("Invalid or missing API key");
+        }
+        return view(item);
+    }
+
     public void revoke(Caller caller, String keyId) {
         ApiKeyItem item = findOwn(caller, keyId).orElseThrow(() -> ApiException.notFound("API key"));
         boolean own = item.getPk().equals(caller.credentialHash());

@@ -37,6 +37,18 @@ class ApiKeysTest {
     }
 
     @Test
+    void anyKeyCanReadItsOwnDescription() {
+        var owner = api.signup();
+        var created = api.post("/v1/auth/keys", owner.apiKey(), Map.of("name", "narrow", "permissions", List.of("tunnels:read")));
+        var self = api.get("/v1/auth/key", created.text("key"));
+        assertEquals(200, self.status(), self::toString);
+        assertEquals(created.text("id"), self.text("id"));
+        assertEquals("tunnels:read", self.body().get("permissions").get(0).asText());
+        assertTrue(self.text("key").startsWith("it_***..."));
+        assertTrue(self.body().get("expires_at").isNull());
+    }
+
+    @Test
     void lastUsedIsRecordedWhenAKeyIsUsed() {
         var owner = api.signup();
         var created = api.post("/v1/auth/keys", owner.apiKey(), Map.of("name", "reader", "permissions", List.of("tunnels:read")));

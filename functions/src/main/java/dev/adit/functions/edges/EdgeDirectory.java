@@ -1,0 +1,35 @@
+package dev.adit.functions.edges;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where agents connect and which certificate authority their edge's certificate chains to. The
+ * CLI asks the control API rather than being configured twice.
+ *
+ * @param agentHost host agents dial (an NLB name in production, 127.0.0.1 locally)
+ * @param agentPort the edges' agent listener port
+ * @param caFile    PEM of the CA that issued the agent listener's certificate; empty when the edges
+ *                  use a publicly trusted certificate
+ */
+public record EdgeDirectory(String domain, String agentHost, int agentPort, Optional<Path> caFile) {
+    public record EdgeInfo(String domain, String agentHost, int agentPort, String caPem) {
+    }
+
+    public EdgeInfo describe() {
+        return new EdgeInfo(domain, agentHost, agentPort, caPem().orElse(null));
+    }
+
+    public Optional<String> caPem() {
+        return caFile.filter(Files::isReadable).map(file -> {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the edge CA " + file, e);
+            }
+        });
+    }
+}
