@@ -230,13 +230,26 @@ public final class EdgeServer implements AutoCloseable {
 
     private static DynamoDbClient dynamoClient(EdgeConfig config) {
         DynamoDbClientBuilder b = DynamoDbClient.builder().region(Region.of(config.region()));
-        config.dynamoEndpoint().ifPresent(b::endpointOverride);
+        config.dynamoEndpoint().ifPresent(endpoint -> b.endpointOverride(endpoint).credentialsProvider(localCredentials()));
         return b.build();
     }
 
     private static DynamoDbStreamsClient streamsClient(EdgeConfig config) {
         DynamoDbStreamsClientBuilder b = DynamoDbStreamsClient.builder().region(Region.of(config.region()));
-        config.dynamoEndpoint().ifPresent(b::endpointOverride);
+        config.dynamoEndpoint().ifPresent(endpoint -> b.endpointOverride(endpoint).credentialsProvider(localCredentials()));
         return b.build();
+    }
+
+    /**
+     * An explicit endpoint means DynamoDB Local (or LocalStack): it wants credentials but ignores
+     * them. Real AWS credentials are taken from the default chain only when no endpoint is given.
+     */
+    private static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider localCredentials() {
+        String key = System.getenv("AWS_ACCESS_KEY_ID");
+        if (key != null && !key.isBlank()) {
+            return software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build();
+        }
+        return software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local"));
     }
 }

@@ -26,13 +26,13 @@ class LocalStackTest {
 
     @Test
     void dataIsKeptOverARestart(@TempDir Path dataDir) throws Exception {
-        var settings = new LocalStack.Settings(-1, 0, 8081, Optional.of(dataDir), "adit", "24h");
+        var settings = new LocalStack.Settings(LocalStack.Ports.any(), Optional.of(dataDir), "adit", "24h");
         String account = "{\"email\":\"keep@example.test\",\"password\":\"correct horse battery\",\"name\":\"K\"}";
         try (LocalStack first = LocalStack.start(settings)) {
             assertEquals(201, post(first.apiPort(), "/v1/auth/signup", account).statusCode());
         }
         try (LocalStack second = LocalStack.start(settings)) {
-            var login = post(second.apiPort(), "/v1/auth/login", account);
+            var login = post(second.apiPort(), "/v1/auth/login", "{\"email\":\"keep@example.test\",\"password\":\"correct horse battery\"}");
             assertEquals(200, login.statusCode(), login.body());
             assertTrue(login.body().contains("\"api_key\":\"it_"), login.body());
             assertTrue(second.describe().contains(dataDir.toString()));
@@ -42,7 +42,9 @@ class LocalStackTest {
     @Test
     void aPortInUseIsAClearStartFailure() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            var settings = new LocalStack.Settings(busy.getLocalPort(), 0, 8081, Optional.empty(), "adit", "24h");
+            var ports = LocalStack.Ports.any();
+            var settings = new LocalStack.Settings(new LocalStack.Ports(busy.getLocalPort(), ports.dynamo(), ports.http(),
+                    ports.agent(), ports.admin(), ports.internal()), Optional.empty(), "adit", "24h");
             var failure = assertThrows(LocalStack.StartFailure.class, () -> LocalStack.start(settings));
             assertTrue(failure.getMessage().contains("--api-port"), failure.getMessage());
         }

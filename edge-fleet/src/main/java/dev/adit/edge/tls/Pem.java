@@ -32,6 +32,23 @@ public final class Pem {
 
     public static List<X509Certificate> certificates(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
+            return certificates(in, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Certificates from PEM text, e.g. a CA handed out by the control API. */
+    public static List<X509Certificate> certificates(String pem) {
+        try {
+            return certificates(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), "the given PEM");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<X509Certificate> certificates(InputStream in, String file) throws IOException {
+        try {
             List<X509Certificate> certs = new ArrayList<>();
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             for (var cert : factory.generateCertificates(in)) {
@@ -41,8 +58,6 @@ public final class Pem {
                 throw new IllegalArgumentException("no certificate in " + file);
             }
             return certs;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         } catch (CertificateException e) {
             throw new IllegalArgumentException("not a PEM certificate file: " + file, e);
         }

@@ -1,0 +1,43 @@
+package dev.adit.cli;
+
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.util.Optional;
+
+/** Where the control API is and which key to use: flag, then environment, then the config file. */
+public final class ApiOptions {
+    public static final String DEFAULT_API_URL = "http://127.0.0.1:8080";
+
+    @Option(names = "--api-url", description = "Control API base URL (env ADIT_API_URL; default " + DEFAULT_API_URL + ").")
+    String apiUrl;
+
+    @Option(names = "--config-dir", description = "Where the CLI keeps its config (env ADIT_CONFIG_DIR; default ~/.config/adit).")
+    java.nio.file.Path configDir;
+
+    public URI apiUrl() {
+        String value = apiUrl != null ? apiUrl
+                : Optional.ofNullable(System.getenv("ADIT_API_URL")).filter(s -> !s.isBlank()).orElse(DEFAULT_API_URL);
+        return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+    }
+
+    public CliConfig config() {
+        return CliConfig.load(configDir != null ? configDir : CliConfig.defaultDirectory());
+    }
+
+    /** ADIT_API_KEY wins over the stored key, so CI and scripts never touch the file. */
+    public Optional<String> apiKey(CliConfig config) {
+        return Optional.ofNullable(System.getenv("ADIT_API_KEY")).filter(s -> !s.isBlank()).or(config::apiKey);
+    }
+
+    public ControlApi api() {
+        return new ControlApi(apiUrl(), apiKey(config()));
+    }
+
+    public ControlApi authenticatedApi() {
+        CliConfig config = config();
+        String key = apiKey(config).orElseThrow(() ->
+                new CliException("not logged in: run `adit auth login -e EMAIL` or `adit auth set-key it_...`, or set ADIT_API_KEY"));
+        return new ControlApi(apiUrl(), Optional.of(key));
+    }
+}

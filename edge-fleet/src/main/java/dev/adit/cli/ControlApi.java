@@ -1,0 +1,114 @@
+package dev.adit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The control API as the CLI uses it: JSON over HTTP with a Bearer key. */
+public final class ControlApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final URI base;
+    private final Optional<String> apiKey;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ControlApi(URI base, Optional<String> apiKey) {
+        this.base = base;
+        this.apiKey = apiKey;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** A refusal from the API: status, its error code and message. */
+    public static final class ApiError extends CliException {
+        private final int status;
+        private final String error;
+
+        ApiError(int status, String error, String message) {
+            super(message);
+            this.status = status;
+            this.error = error;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String error() {
+            return error;
+        }
+    }
+
+    public JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    public JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    public JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    public JsonNode send(String method, String path, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .header("Accept", "application/json");
+            if (body != null) {
+                request.header("Content-Type", "application/json");
+            }
+            apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                throw new ApiError(response.statusCode(), json.path("error").asText("error"),
+                        json.path("message").asText("HTTP " + response.statusCode())
+                                + (json.has("required_scope") ? " (needs " + json.get("required_scope").asText() + ")" : ""));
+            }
+            return json;
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the Adit API at " + base + " (is `adit server` running? set --api-url or ADIT_API_URL)");
+        } catch (IOException e) {
+            throw new CliException("talking to the Adit API at " + base + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    /** The caller's tunnel with this name, if their organization has one that is not deleted. */
+    public Optional<JsonNode> tunnelNamed(String name) {
+        String cursor = null;
+        do {
+            JsonNode page = get("/v1/tunnels?limit=100" + (cursor == null ? "" : "&cursor=" + cursor));
+            for (JsonNode t : page.path("tunnels")) {
+                if (name.equals(t.path("tunnel_name").asText())) {
+                    return Optional.of(t);
+                }
+            }
+            cursor = page.path("next_cursor").isTextual() ? page.get("next_cursor").asText() : null;
+        } while (cursor != null);
+        return Optional.empty();
+    }
+
+    public static Map<String, Object> body(Object... pairs) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.adit.cli;
+
+import dev.adit.edge.EdgeConfig;
+import dev.adit.edge.EdgeServer;
+import dev.adit.edge.tls.LocalIdentity;
+import dev.adit.edge.tls.Pem;
+import dev.adit.edge.tls.TlsIdentity;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code adit edge}: one more edge against an existing store (DynamoDB Local or AWS). */
+@Command(name = "edge", mixinStandardHelpOptions = true, description = "Run an edge server against an existing Adit table.")
+public final class EdgeCommand implements Callable<Integer> {
+    @Option(names = "--dynamodb-endpoint", description = "DynamoDB endpoint, e.g. http://127.0.0.1:8000 (default: AWS).")
+    URI dynamoEndpoint;
+
+    @Option(names = "--region", defaultValue = "us-east-1", description = "AWS region (default: ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "--table", defaultValue = "adit", description = "Table name (default: ${DEFAULT-VALUE}).")
+    String table;
+
+    @Option(names = "--domain", defaultValue = "localhost", description = "Tunnels live at NAME.DOMAIN (default: ${DEFAULT-VALUE}).")
+    String domain;
+
+    @Option(names = "--http-port", defaultValue = "8081", description = "Public HTTP port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--agent-port", defaultValue = "8082", description = "Agent listener port, TLS (default: ${DEFAULT-VALUE}).")
+    int agentPort;
+
+    @Option(names = "--admin-port", defaultValue = "8083", description = "Health and metrics port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--internal-port", defaultValue = "8084", description = "Edge-to-edge port (default: ${DEFAULT-VALUE}).")
+    int internalPort;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--data-dir", description = "Where the local agent-listener certificate is kept (default: ~/.adit/data).")
+    Path dataDir;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain for the agent listener (instead of the local one).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--edge-id", description = "This edge's id in presence records (default: random).")
+    String edgeId;
+
+    @Override
+    public Integer call() throws Exception {
+        EdgeServer edge = new EdgeServer(config()).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            edge.close();
+            stopped.countDown();
+        }, "adit-edge-shutdown"));
+        System.out.println("Adit edge running: public http://*." + domain + ":" + edge.publicPort()
+                + ", agents " + bind + ":" + edge.agentPort() + " (TLS), admin http://" + bind + ":" + edge.adminPort() + "/metrics");
+        stopped.await();
+        return 0;
+    }
+
+    EdgeConfig config() {
+        return EdgeConfig.builder(identity())
+                .edgeId(edgeId != null ? edgeId : "edge-" + UUID.randomUUID().toString().substring(0, 8))
+                .bindHost(bind)
+                .publicPort(httpPort).agentPort(agentPort).adminPort(adminPort).internalPort(internalPort)
+                .domain(domain)
+                .dynamoEndpoint(dynamoEndpoint)
+                .region(region)
+                .table(table)
+                .build();
+    }
+
+    private TlsIdentity identity() {
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) {
+                throw new CliException("--tls-cert and --tls-key go together");
+            }
+            return Pem.identity(tlsCert, tlsKey);
+        }
+        return LocalIdentity.loadOrCreate(dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".adit", "data"));
+    }
+}

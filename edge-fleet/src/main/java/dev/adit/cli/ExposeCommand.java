@@ -1,0 +1,180 @@
+package dev.adit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.adit.agent.Agent;
+import dev.adit.agent.AgentConfig;
+import dev.adit.agent.AgentState;
+import dev.adit.agent.CompletedRequest;
+import dev.adit.edge.tls.Pem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/** {@code adit PORT [--subdomain NAME]}: expose a local port through a tunnel until Ctrl-C. */
+@Command(name = "adit", mixinStandardHelpOptions = true,
+        description = "Expose a local port: adit 3000 --subdomain demo makes demo.<domain> reach localhost:3000.")
+public final class ExposeCommand implements Callable<Integer> {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @Mixin
+    ApiOptions options;
+
+    @Parameters(paramLabel = "PORT", description = "The local port to expose.")
+    int port;
+
+    @Option(names = {"-s", "--subdomain"}, description = "Tunnel name (the subdomain); a random one if omitted.")
+    String subdomain;
+
+    @Option(names = "--local-host", defaultValue = "127.0.0.1", description = "Host of the local service (default: ${DEFAULT-VALUE}).")
+    String localHost;
+
+    private final PrintStream out;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile Agent agent;
+
+    public ExposeCommand() {
+        this(System.out);
+    }
+
+    public ExposeCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 1 || port > 65535) {
+            throw new CliException("PORT must be between 1 and 65535");
+        }
+        ControlApi api = options.authenticatedApi();
+        JsonNode edge = api.get("/v1/edge");
+        String name = subdomain != null ? subdomain : TunnelNameGenerator.next();
+        Prepared tunnel = prepare(api, name);
+        if (!localPortOpen()) {
+            out.println("Warning: nothing listens on " + localHost + ":" + port + " yet; visitors get a 502 until it does.");
+        }
+        AgentConfig config = new AgentConfig(edge.path("agent_host").asText(), edge.path("agent_port").asInt(), name,
+                tunnel.secret(), trustAnchors(edge), localHost, port, this::print, Duration.ofMillis(250), Duration.ofSeconds(30));
+        agent = new Agent(config).onStateChange(this::onState);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "adit-agent-shutdown"));
+        out.println("Forwarding  " + tunnel.url() + "  ->  http://" + localHost + ":" + port);
+        out.println("Press Ctrl-C to stop.");
+        agent.start();
+        stop.await();
+        return 0;
+    }
+
+    /** Stops the agent and lets {@link #call()} return; used by Ctrl-C and by tests. */
+    public void shutdown() {
+        Agent running = agent;
+        if (running != null) {
+            running.shutdown(Duration.ofSeconds(2));
+        }
+        stop.countDown();
+    }
+
+    private record Prepared(String secret, String url) {
+    }
+
+    /** Reuses the organization's tunnel of that name, or creates it; the secret comes from our config or a fresh one. */
+    private Prepared prepare(ControlApi api, String name) {
+        CliConfig config = options.config();
+        String apiUrl = options.apiUrl().toString();
+        Optional<JsonNode> existing = api.tunnelNamed(name);
+        if (existing.isPresent()) {
+            JsonNode t = existing.get();
+            switch (t.path("status").asText()) {
+                case "delete_pending" -> throw new CliException("tunnel " + name + " is deleted; restore it with `adit tunnels restore " + name + "` or pick another --subdomain");
+                case "awaiting_cert" -> throw new CliException("tunnel " + name + " is a passthrough tunnel waiting for its certificate");
+                default -> { }
+            }
+            Optional<String> stored = config.connectSecret(apiUrl, name);
+            if (stored.isPresent()) {
+                return new Prepared(stored.get(), t.path("url").asText());
+            }
+            // the secret was shown once, to someone else or a lost config: issue a new one
+            JsonNode regenerated = api.post("/v1/tunnels/" + t.get("id").asText() + "/regenerate-token", null);
+            return remember(config, apiUrl, name, regenerated);
+        }
+        try {
+            JsonNode created = api.send("POST", "/v1/tunnels", ControlApi.body("tunnel_name", name));
+            return remember(config, apiUrl, name, created);
+        } catch (ControlApi.ApiError e) {
+            if (e.status() == 409) {
+                throw new CliException("the name " + name + " is taken; choose another with --subdomain");
+            }
+            if (e.status() == 422) {
+                throw new CliException("cannot use " + name + " as a tunnel name: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private static Prepared remember(CliConfig config, String apiUrl, String name, JsonNode tunnel) {
+        String secret = tunnel.get("connect_secret").asText();
+        config.connectSecret(apiUrl, name, secret);
+        config.save();
+        return new Prepared(secret, tunnel.path("url").asText());
+    }
+
+    private void onState(AgentState state) {
+        switch (state) {
+            case AgentState.Connected c -> out.println("Connected to the edge (" + c.connectionId() + ").");
+            case AgentState.Refused r -> out.println("The edge refused the agent: " + r.message() + " (" + r.code() + "); retrying.");
+            case AgentState.Connecting c when c.attempt() > 1 -> out.println("Reconnecting (attempt " + c.attempt() + ")...");
+            default -> { }
+        }
+    }
+
+    private void print(CompletedRequest r) {
+        String status = r.status() == CompletedRequest.CANCELLED ? "---" : Integer.toString(r.status());
+        out.printf("%s  %-7s %-40s %s  %d ms%n", LocalTime.now().format(CLOCK), r.method(), r.path(), status, r.duration().toMillis());
+    }
+
+    private boolean localPortOpen() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(localHost, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The CA the API names, or the JVM's own trust store when the edges carry a publicly trusted certificate. */
+    static List<X509Certificate> trustAnchors(JsonNode edge) throws Exception {
+        if (edge.path("ca_pem").isTextual()) {
+            return Pem.certificates(edge.get("ca_pem").asText());
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (var manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                anchors.addAll(List.of(x509.getAcceptedIssuers()));
+            }
+        }
+        return anchors;
+    }
+
+    static String randomSuffix() {
+        return UUID.randomUUID().toString().substring(0, 4);
+    }
+}

@@ -1,0 +1,139 @@
+package dev.adit.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.adit.cli.CliConfig;
+import dev.adit.cli.ExposeCommand;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The product as a person uses it: local stack, CLI agent, a local service, and curl-like visitors. */
+class EndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalStack stack;
+    private static HttpServer local;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(new LocalStack.Settings(LocalStack.Ports.any(), Optional.empty(), "adit", "24h"));
+        local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        local.createContext("/", exchange -> {
+            byte[] body = ("hello from " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        local.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.stop(0);
+        stack.close();
+    }
+
+    @Test
+    void aLocalPortIsReachableThroughItsTunnelAndPresenceFollowsTheAgent(@TempDir Path configDir) throws Exception {
+        String key = signup();
+        CliConfig config = CliConfig.load(configDir);
+        config.apiKey(key);
+        config.save();
+        String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ExposeCommand expose = new ExposeCommand(new PrintStream(console, true, StandardCharsets.UTF_8));
+        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute(
+                "--api-url", stack.apiUrl(), "--config-dir", configDir.toString(), "--subdomain", name,
+                Integer.toString(local.getAddress().getPort())));
+
+        awaitTrue(() -> visit(name, "/hello").startsWith("HTTP/1.1 200"), Duration.ofSeconds(20), "tunnel serves the local port");
+        assertTrue(visit(name, "/hello").endsWith("hello from /hello"));
+        JsonNode tunnel = api("GET", "/v1/tunnels", key).get("tunnels").get(0);
+        assertEquals(name, tunnel.get("tunnel_name").asText());
+        assertTrue(tunnel.get("currently_connected").asBoolean(), tunnel::toString);
+        assertTrue(!tunnel.get("last_connected_at").isNull(), tunnel::toString);
+        awaitTrue(() -> console.toString(StandardCharsets.UTF_8).contains("GET     /hello"), Duration.ofSeconds(5), "the console logs requests");
+        assertTrue(CliConfig.load(configDir).connectSecret(stack.apiUrl(), name).isPresent(), "the secret is kept for the next run");
+
+        expose.shutdown();
+        agent.join(Duration.ofSeconds(10));
+        awaitTrue(() -> !apiUnchecked("GET", "/v1/tunnels/" + tunnel.get("id").asText(), key).get("currently_connected").asBoolean(),
+                Duration.ofSeconds(5), "presence ends when the agent leaves");
+        assertTrue(visit(name, "/").startsWith("HTTP/1.1 502"), "offline tunnel is a 502");
+    }
+
+    private String signup() throws Exception {
+        String body = "{\"email\":\"e2e-" + UUID.randomUUID() + "@example.test\",\"password\":\"correct horse battery\",\"name\":\"E\"}";
+        JsonNode answer = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/auth/signup"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        return answer.get("api_key").asText();
+    }
+
+    private JsonNode api(String method, String path, String key) throws Exception {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
+                .header("Authorization", "Bearer " + key).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private JsonNode apiUnchecked(String method, String path, String key) {
+        try {
+            return api(method, path, key);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One HTTP/1.1 request with the tunnel's Host header, as curl http://NAME.localhost:PORT/ sends it. */
+    private static String visit(String name, String path) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), stack.edge().publicPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + name + ".localhost:" + stack.edge().publicPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            try (InputStream in = socket.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return "failed: " + e;
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration limit, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + limit + ": " + what);
+    }
+}
