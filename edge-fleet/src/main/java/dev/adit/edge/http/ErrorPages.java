@@ -21,7 +21,7 @@ final class ErrorPages {
     static FullHttpResponse render(String accept, int status, String error, String message, boolean keepAlive) {
         boolean json = accept != null && accept.contains("json") && !accept.contains("text/html");
         String body = json
-                ? "{\"error\":\"" + jsonEscape(error) + "\",\"message\":\"" + jsonEscape(message) + "\",\"code\":" + status + "}"
+                ? "{\"error\":\"" + jsonEscape(error) + "\",\"message\":\"" + jsonEscape(message) + "\",\"code\":" + ((status / 100) * 1000 + status % 100) + "}"
                 : html(status, message);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),

@@ -23,8 +23,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The one DynamoDB table Adit keeps everything in, defined once for local creation, the tests and
- * the CDK stack. docs/data-model.md explains every item type and access pattern.
+ * Adit's DynamoDB tables, defined once for local creation, the tests and the CDK stack:
+ * the main table (everything that lasts, with a stream the edges and the finalizer follow) and an
+ * ephemeral one (rate-limit counters and idempotency records: high churn, no stream, so counter
+ * updates never reach the edges). docs/data-model.md explains every item type and access pattern.
  */
 public final class AditTable {
     public static final String DEFAULT_NAME = "adit";
@@ -39,6 +41,20 @@ public final class AditTable {
     public static final String TTL = "expires_at";
 
     private AditTable() {
+    }
+
+    /** The ephemeral table that goes with a main table. */
+    public static String ephemeralTableName(String tableName) {
+        return tableName + "-ephemeral";
+    }
+
+    public static CreateTableRequest createEphemeralTableRequest(String tableName) {
+        return CreateTableRequest.builder()
+                .tableName(tableName)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attribute(PK), attribute(SK))
+                .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
+                .build();
     }
 
     public static CreateTableRequest createTableRequest(String tableName) {
@@ -60,13 +76,23 @@ public final class AditTable {
                 .build();
     }
 
-    /** Creates the table with its TTL if it does not exist yet; returns once it is ACTIVE. */
+    /** Creates the main table and its ephemeral companion, with TTL, if they do not exist yet; returns once both are ACTIVE. */
     public static void ensureTable(DynamoDbClient dynamo, String tableName) {
+        create(dynamo, createTableRequest(tableName));
+        create(dynamo, createEphemeralTableRequest(ephemeralTableName(tableName)));
+        enableTtl(dynamo, tableName);
+        enableTtl(dynamo, ephemeralTableName(tableName));
+    }
+
+    private static void create(DynamoDbClient dynamo, CreateTableRequest request) {
         try {
-            dynamo.createTable(createTableRequest(tableName));
+            dynamo.createTable(request);
         } catch (ResourceInUseException alreadyThere) {
             // Created by an earlier run or a concurrent process: fine either way.
         }
+    }
+
+    private static void enableTtl(DynamoDbClient dynamo, String tableName) {
         waitUntilActive(dynamo, tableName, Duration.ofSeconds(30));
         TimeToLiveStatus ttl = dynamo.describeTimeToLive(r -> r.tableName(tableName)).timeToLiveDescription().timeToLiveStatus();
         if (ttl != TimeToLiveStatus.ENABLED && ttl != TimeToLiveStatus.ENABLING) {

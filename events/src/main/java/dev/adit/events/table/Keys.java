@@ -33,6 +33,16 @@ public final class Keys {
         return "ORG#" + organizationId + "#TUNNELS";
     }
 
+    /** GSI1 partition of the names one organization holds. */
+    public static String orgNamesGsi(String organizationId) {
+        return "ORG#" + organizationId + "#NAMES";
+    }
+
+    /** GSI1 partition of one organization's finalized (deleted) tunnels. */
+    public static String orgDeletedGsi(String organizationId) {
+        return "ORG#" + organizationId + "#DELETED";
+    }
+
     /** GSI1 partition of one organization's live agent connections. */
     public static String orgPresenceGsi(String organizationId) {
         return "ORG#" + organizationId + "#PRESENCE";

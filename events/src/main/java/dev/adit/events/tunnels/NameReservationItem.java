@@ -3,6 +3,8 @@ package dev.adit.events.tunnels;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
+import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /**
@@ -15,6 +17,8 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortK
 public class NameReservationItem {
     private String pk;
     private String sk;
+    private String gsi1pk;
+    private String gsi1sk;
     private String tunnelName;
     private String tunnelId;
     private String organizationId;
@@ -39,6 +43,27 @@ public class NameReservationItem {
 
     public void setSk(String sk) {
         this.sk = sk;
+    }
+
+    /** The names an organization holds, by name. */
+    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
+    @DynamoDbAttribute("gsi1pk")
+    public String getGsi1pk() {
+        return gsi1pk;
+    }
+
+    public void setGsi1pk(String gsi1pk) {
+        this.gsi1pk = gsi1pk;
+    }
+
+    @DynamoDbSecondarySortKey(indexNames = "gsi1")
+    @DynamoDbAttribute("gsi1sk")
+    public String getGsi1sk() {
+        return gsi1sk;
+    }
+
+    public void setGsi1sk(String gsi1sk) {
+        this.gsi1sk = gsi1sk;
     }
 
     @DynamoDbAttribute("tunnel_name")

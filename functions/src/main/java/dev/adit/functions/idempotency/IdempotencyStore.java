@@ -67,13 +67,13 @@ public final class IdempotencyStore {
         item.setCreatedAt(now);
         item.setExpiresAt((now + LEASE.toMillis()) / 1000);
         try {
-            dynamo.client().putItem(r -> r.tableName(dynamo.tableName())
+            dynamo.client().putItem(r -> r.tableName(dynamo.ephemeralTableName())
                     .item(dynamo.attributes(item, IdempotencyItem.class))
                     .conditionExpression("attribute_not_exists(pk) OR expires_at < :now")
                     .expressionAttributeValues(Map.of(":now", Dynamo.n(now / 1000))));
             return new Claim.Fresh();
         } catch (ConditionalCheckFailedException taken) {
-            IdempotencyItem existing = dynamo.table(IdempotencyItem.class)
+            IdempotencyItem existing = dynamo.ephemeralTable(IdempotencyItem.class)
                     .getItem(r -> r.key(Key.builder().partitionValue(pk).sortValue("IDEM").build()).consistentRead(true));
             if (existing == null) {
                 return claim(caller, idempotencyKey, fingerprint);
@@ -93,7 +93,7 @@ public final class IdempotencyStore {
     public void complete(Caller caller, String idempotencyKey, int status, String body) {
         String pk = pk(caller, idempotencyKey);
         long now = clock.millis();
-        dynamo.client().updateItem(r -> r.tableName(dynamo.tableName())
+        dynamo.client().updateItem(r -> r.tableName(dynamo.ephemeralTableName())
                 .key(Dynamo.key(pk, "IDEM"))
                 .updateExpression("SET #st = :complete, status_code = :code, sealed_body = :body, expires_at = :exp")
                 .expressionAttributeNames(Map.of("#st", "state"))
@@ -104,7 +104,7 @@ public final class IdempotencyStore {
 
     /** The request failed without creating anything: let a retry run it again. */
     public void release(Caller caller, String idempotencyKey) {
-        dynamo.client().deleteItem(r -> r.tableName(dynamo.tableName()).key(Dynamo.key(pk(caller, idempotencyKey), "IDEM"))
+        dynamo.client().deleteItem(r -> r.tableName(dynamo.ephemeralTableName()).key(Dynamo.key(pk(caller, idempotencyKey), "IDEM"))
                 .conditionExpression("#st = :progress")
                 .expressionAttributeNames(Map.of("#st", "state"))
                 .expressionAttributeValues(Map.of(":progress", Dynamo.s("in_progress"))));

@@ -36,6 +36,11 @@ public final class Dynamo {
         return tableName;
     }
 
+    /** Rate-limit counters and idempotency records: see {@link dev.adit.events.table.AditTable#ephemeralTableName}. */
+    public String ephemeralTableName() {
+        return dev.adit.events.table.AditTable.ephemeralTableName(tableName);
+    }
+
     @SuppressWarnings("unchecked")
     public <T> TableSchema<T> schema(Class<T> type) {
         return (TableSchema<T>) schemas.computeIfAbsent(type, TableSchema::fromBean);
@@ -43,6 +48,10 @@ public final class Dynamo {
 
     public <T> DynamoDbTable<T> table(Class<T> type) {
         return enhanced.table(tableName, schema(type));
+    }
+
+    public <T> DynamoDbTable<T> ephemeralTable(Class<T> type) {
+        return enhanced.table(ephemeralTableName(), schema(type));
     }
 
     /** The item as attributes, null fields left out, for low-level puts and transactions. */

@@ -58,7 +58,7 @@ public final class RateLimiter {
     /** The one conditional increment both paths use: below the limit, count one more. */
     private Update increment(RateLimit limit, String subject, Window window) {
         return Update.builder()
-                .tableName(dynamo.tableName())
+                .tableName(dynamo.ephemeralTableName())
                 .key(Dynamo.key(window.pk(subject), "RATE"))
                 .updateExpression("SET #n = if_not_exists(#n, :zero) + :one, expires_at = :exp")
                 .conditionExpression("attribute_not_exists(#n) OR #n < :max")

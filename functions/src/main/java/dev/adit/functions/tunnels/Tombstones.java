@@ -8,7 +8,8 @@ import java.time.Instant;
 
 /**
  * What is left of a finalized tunnel: enough for GET to answer "deleted" and restore to answer 409,
- * nothing secret, and out of the organization's listing (no GSI1 key).
+ * nothing secret, and out of the organization's listing (its GSI1 key moves to the organization's
+ * deleted tunnels).
  */
 public final class Tombstones {
     private Tombstones() {
@@ -24,6 +25,8 @@ public final class Tombstones {
         t.setDescription(tunnel.getDescription());
         t.setTlsMode(tunnel.getTlsMode());
         t.setStatus(TunnelStatus.DELETED.wireName());
+        t.setGsi1pk(dev.adit.events.table.Keys.orgDeletedGsi(tunnel.getOrganizationId()));
+        t.setGsi1sk(now.toEpochMilli() + "#" + tunnel.getId());
         t.setLastConnectedAt(tunnel.getLastConnectedAt());
         t.setLastConnectedIpAddr(tunnel.getLastConnectedIpAddr());
         t.setCreatedAt(tunnel.getCreatedAt());

@@ -90,6 +90,8 @@ public final class TunnelService {
         name.setTunnelName(tunnelName);
         name.setTunnelId(tunnel.getId());
         name.setOrganizationId(caller.organizationId());
+        name.setGsi1pk(Keys.orgNamesGsi(caller.organizationId()));
+        name.setGsi1sk(tunnelName);
 
         List<TransactWriteItem> actions = List.of(
                 put(dynamo.attributes(tunnel, TunnelItem.class), "attribute_not_exists(pk)", Map.of()),
