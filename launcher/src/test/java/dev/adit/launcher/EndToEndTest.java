@@ -82,6 +82,13 @@ class EndToEndTest {
         assertTrue(!tunnel.get("last_connected_at").isNull(), tunnel::toString);
         awaitTrue(() -> console.toString(StandardCharsets.UTF_8).contains("GET     /hello"), Duration.ofSeconds(5), "the console logs requests");
         assertTrue(CliConfig.load(configDir).connectSecret(stack.apiUrl(), name).isPresent(), "the secret is kept for the next run");
+        stack.edge().flushUsage();
+        JsonNode stats = api("GET", "/v1/tunnels/" + tunnel.get("id").asText() + "/stats", key);
+        assertTrue(stats.get("requests_served").asLong() >= 2, stats::toString);
+        assertTrue(stats.get("bytes_transferred").asLong() > 0, stats::toString);
+        assertEquals(1, stats.get("connections").size(), stats::toString);
+        JsonNode usage = api("GET", "/v1/auth/user", key).get("usage");
+        assertTrue(usage.get("requests_served").asLong() >= 2, usage::toString);
 
         expose.shutdown();
         agent.join(Duration.ofSeconds(10));

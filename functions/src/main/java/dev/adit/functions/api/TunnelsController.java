@@ -74,6 +74,13 @@ public class TunnelsController {
         return queries.get(caller, id);
     }
 
+    @Get("/{id}/stats")
+    @Operation(summary = "Requests served, bytes transferred and the agent connections live now")
+    public TunnelQueries.Stats stats(HttpRequest<?> request, @PathVariable String id) {
+        Caller caller = guard.enter(request, Scopes.TUNNELS_STATS, Guard.Bucket.READ);
+        return queries.stats(caller, id);
+    }
+
     @Patch("/{id}")
     @Operation(summary = "Change the description; tunnel_name and tls_mode are immutable")
     public Tunnel update(HttpRequest<?> request, @PathVariable String id,

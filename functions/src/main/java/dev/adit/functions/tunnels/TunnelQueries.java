@@ -48,6 +48,27 @@ public final class TunnelQueries {
         return Tunnel.of(loaded.tunnel(), loaded.connected(now), now, settings);
     }
 
+    /** Traffic counters the edges add to, and the agent connections live right now. */
+    public record Stats(String tunnelId, String tunnelName, long requestsServed, long bytesTransferred,
+                        boolean currentlyConnected, List<Connection> connections) {
+    }
+
+    public record Connection(String connectionId, String edgeId, String clientIp, String connectedAt) {
+    }
+
+    public Stats stats(Caller caller, String tunnelId) {
+        Instant now = clock.instant();
+        Loaded loaded = load(caller, tunnelId).orElseThrow(() -> notFound(tunnelId));
+        TunnelItem t = loaded.tunnel();
+        List<Connection> live = loaded.presence().stream().filter(p -> p.liveAt(now))
+                .map(p -> new Connection(p.getConnectionId(), p.getEdgeId(), p.getClientIp(),
+                        dev.adit.functions.platform.Times.isoOrNull(p.getConnectedAt())))
+                .toList();
+        return new Stats(t.getId(), t.getTunnelName(), t.getRequestsServed() == null ? 0 : t.getRequestsServed(),
+                t.getBytesTransferred() == null ? 0 : t.getBytesTransferred(),
+                !live.isEmpty() && Tunnel.effectiveStatus(t, now).routable(), live);
+    }
+
     /** The tunnel and its live connections, or empty when it does not exist for this caller. */
     Optional<Loaded> load(Caller caller, String tunnelId) {
         if (!isUuid(tunnelId)) {
