@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The one text line an agent sends after TLS, and the one line the edge answers, before both
- * sides switch to HTTP/2 with reversed roles. PROTOCOL.md describes the exchange.
+ * sides switch to HTTP/2 with reversed roles. docs/protocol.md describes the exchange.
  *
  * <pre>
  * agent: ADIT/1 {tunnel_name} {connect_secret}\n

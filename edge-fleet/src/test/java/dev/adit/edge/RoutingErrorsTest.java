@@ -24,7 +24,7 @@ class RoutingErrorsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, r.statusCode());
         assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
-        assertTrue(r.body().matches("\\{\"error\":\"tunnel_not_found\",\"message\":\"[^\"]*no-such-tunnel[^\"]*\",\"code\":404}"), r.body());
+        assertTrue(r.body().matches("\\{\"error\":\"tunnel_not_found\",\"message\":\"[^\"]*no-such-tunnel[^\"]*\",\"code\":4004}"), r.body());
     }
 
     @Test

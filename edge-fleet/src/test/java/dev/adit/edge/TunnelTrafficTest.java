@@ -236,7 +236,7 @@ class TunnelTrafficTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(504, response.statusCode());
             assertTrue(response.body().startsWith("{\"error\":\"upstream_timeout\""), response.body());
-            assertTrue(response.body().endsWith("\"code\":504}"), response.body());
+            assertTrue(response.body().endsWith("\"code\":5004}"), response.body());
         }
     }
 

@@ -44,6 +44,9 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     public static final Region LOCAL_REGION = Region.US_EAST_1;
 
+    /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
+    private static final java.util.logging.Logger SDK_V1_LOG = java.util.logging.Logger.getLogger("com.amazonaws");
+
     private final DynamoDBProxyServer server;
     private final int port;
 
@@ -64,6 +67,8 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * @param port    the loopback port, or 0 for any free one
      */
     public static EmbeddedDynamoDb start(Optional<Path> dataDir, int port) {
+        // DynamoDB Local's bundled SDK v1 warns at start that JAXB is missing; it does not need it
+        SDK_V1_LOG.setLevel(java.util.logging.Level.SEVERE);
         extractNatives();
         int chosen = port == 0 ? freeLoopbackPort() : port;
         List<String> args = new ArrayList<>(List.of("-port", Integer.toString(chosen), "-sharedDb", "-disableTelemetry"));
