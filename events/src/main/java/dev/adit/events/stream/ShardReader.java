@@ -9,6 +9,8 @@ import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -51,6 +53,12 @@ final class ShardReader {
     private Optional<String> iterator = Optional.empty();
     private Optional<Batch> pending = Optional.empty();
     private boolean finished;
+    /** The latest description says no record will be added to this shard any more. */
+    private boolean closed;
+    /** Set once a gap has been reported and cleared by the next delivery, so one loss is reported once. */
+    private boolean gapReported;
+    /** Consecutive "no such shard" answers; see {@link #shardNotFound}. */
+    private int notFound;
     private long nextPollAt = System.nanoTime();
 
     ShardReader(Context context, String shardId, Optional<String> lastDelivered, ShardIteratorType startType, boolean finished) {
@@ -72,6 +80,16 @@ final class ShardReader {
 
     long nextPollAt() {
         return nextPollAt;
+    }
+
+    /** Takes in what the latest stream description says about this shard. */
+    void described(Shard shard) {
+        closed = shard.sequenceNumberRange() != null && shard.sequenceNumberRange().endingSequenceNumber() != null;
+    }
+
+    /** Whether records of this shard are known lost and already reported since the last delivery. */
+    boolean gapReported() {
+        return gapReported;
     }
 
     /**
@@ -98,6 +116,8 @@ final class ShardReader {
             return waitFor(context.initialBackoff());
         } catch (TrimmedDataAccessException e) {
             return restartAtTrimHorizon(e);
+        } catch (ResourceNotFoundException e) {
+            return shardNotFound(e);
         } catch (SdkException e) {
             // A throttled or failed call keeps its iterator; anything else (an invalid iterator, a
             // shard that vanished) may have made the iterator useless, so take a new one.
@@ -119,6 +139,7 @@ final class ShardReader {
         }
         pending = Optional.empty();
         backoff.reset();
+        notFound = 0;
         return advance(batch);
     }
 
@@ -164,6 +185,7 @@ final class ShardReader {
     private Outcome advance(Batch batch) {
         if (!batch.records().isEmpty()) {
             lastDelivered = Optional.of(batch.records().getLast().dynamodb().sequenceNumber());
+            gapReported = false;
         }
         if (batch.nextIterator().isEmpty()) {
             // A closed shard returns no next iterator once everything in it has been read.
@@ -183,14 +205,54 @@ final class ShardReader {
     }
 
     private Outcome restartAtTrimHorizon(TrimmedDataAccessException e) {
-        reportGap(context, new StreamGap(context.streamArn(), shardId, lastDelivered,
-                "records after the last delivered one were trimmed from the stream: " + e.getMessage()));
+        boolean alreadyAtHorizon = lastDelivered.isEmpty() && startType == ShardIteratorType.TRIM_HORIZON;
+        reportGapOnce("records after the last delivered one were trimmed from the stream: " + e.getMessage());
         lastDelivered = Optional.empty();
         startType = ShardIteratorType.TRIM_HORIZON;
         iterator = Optional.empty();
         // Persist the jump so a restart does not run into the same trimmed position again.
         saveCheckpoint(ShardCheckpoint.fromStart());
+        if (alreadyAtHorizon && closed) {
+            // Trimmed even at its horizon: nothing of the closed shard is left to read (DynamoDB
+            // Local answers so while still describing the shard). Waiting would block its children.
+            finished = true;
+            saveCheckpoint(ShardCheckpoint.finished(Optional.empty()));
+            return Outcome.FINISHED;
+        }
+        if (alreadyAtHorizon) {
+            // An open shard trimmed at its horizon can only be on its way to being closed; back off
+            // until the description says so rather than spin.
+            Duration delay = backoff.next();
+            log.warn("Shard {}: trimmed at its horizon ({} in a row), retrying in {} ms",
+                    shardId, backoff.failures(), delay.toMillis());
+            return waitFor(delay);
+        }
         return waitFor(Duration.ZERO);
+    }
+
+    /**
+     * The stream says this shard does not exist. Once could be a stale iterator, so the first time
+     * only takes a new one; if a fresh iterator is refused too, the shard is gone (trimmed), and
+     * waiting for it would block its children for ever, so it counts as finished with a gap.
+     */
+    private Outcome shardNotFound(ResourceNotFoundException e) {
+        iterator = Optional.empty();
+        notFound++;
+        if (notFound < 2) {
+            log.info("Shard {}: not found ({}), retrying with a new iterator", shardId, e.getMessage());
+            return waitFor(context.initialBackoff());
+        }
+        reportGapOnce("the shard no longer exists: " + e.getMessage());
+        finished = true;
+        saveCheckpoint(ShardCheckpoint.finished(lastDelivered));
+        return Outcome.FINISHED;
+    }
+
+    private void reportGapOnce(String reason) {
+        if (!gapReported) {
+            gapReported = true;
+            reportGap(context, new StreamGap(context.streamArn(), shardId, lastDelivered, reason));
+        }
     }
 
     private void saveCheckpoint(ShardCheckpoint checkpoint) {

@@ -220,7 +220,7 @@ public final class StreamTailer implements AutoCloseable {
             if (parents.containsKey(reader.shardId())) {
                 return false;
             }
-            if (!reader.finished()) {
+            if (!reader.finished() && !reader.gapReported()) {
                 ShardReader.reportGap(context, new StreamGap(streamArn(), reader.shardId(), Optional.empty(),
                         "the shard was trimmed from the stream before it was fully read"));
             }
@@ -228,9 +228,8 @@ public final class StreamTailer implements AutoCloseable {
         });
         lineage.described(parents);
         for (Shard shard : shards) {
-            if (!readers.containsKey(shard.shardId())) {
-                readers.put(shard.shardId(), newReader(shard, Optional.ofNullable(saved.get(shard.shardId()))));
-            }
+            readers.computeIfAbsent(shard.shardId(), id -> newReader(shard, Optional.ofNullable(saved.get(id))))
+                    .described(shard);
         }
         context.checkpoints().retainOnly(streamArn(), parents.keySet());
     }
@@ -297,13 +296,13 @@ public final class StreamTailer implements AutoCloseable {
             if (closed) {
                 // Nothing will ever come after LATEST in a closed shard: skip it, and let its
                 // children start right away.
-                ShardReader skipped = new ShardReader(context, shardId, Optional.empty(), ShardIteratorType.LATEST, true);
-                readers.put(shardId, skipped);
+                readers.put(shardId, new ShardReader(context, shardId, Optional.empty(), ShardIteratorType.LATEST, true));
                 lineage.markFinished(shardId);
                 context.checkpoints().save(streamArn(), shardId, ShardCheckpoint.finished(Optional.empty()));
                 return;
             }
             ShardReader reader = new ShardReader(context, shardId, Optional.empty(), ShardIteratorType.LATEST, false);
+            reader.described(shard);
             reader.positionNow();
             readers.put(shardId, reader);
             // Marks the shard as followed, so that a restart resumes instead of skipping to LATEST again.
