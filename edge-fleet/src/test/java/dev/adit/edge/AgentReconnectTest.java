@@ -1,0 +1,76 @@
+package dev.adit.edge;
+
+import dev.adit.agent.Agent;
+import dev.adit.agent.AgentConfig;
+import dev.adit.edge.routing.RoutingFeed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** An edge that goes away and comes back on the same ports: the agent finds it again by itself. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AgentReconnectTest {
+    private final TestEdge env = TestEdge.get();
+
+    @Test
+    void agentReconnectsAfterAnEdgeRestart() throws Exception {
+        int publicPort = freePort();
+        int agentPort = freePort();
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("restart"));
+        try (LocalService local = new LocalService()) {
+            EdgeServer first = startEdge(publicPort, agentPort);
+            AgentConfig config = AgentConfig.of("localhost", agentPort, tunnel.name(), tunnel.secret(),
+                    List.of(env.ca.certificate()), local.port()).withBackoff(Duration.ofMillis(100), Duration.ofMillis(800));
+            try (Agent agent = new Agent(config).start()) {
+                assertTrue(agent.awaitConnected(Duration.ofSeconds(10)));
+                assertEquals(200, get(publicPort, tunnel.name()).statusCode());
+                String before = agent.connectionId().orElseThrow();
+
+                first.close();
+                assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> !agent.isConnected()), "the agent notices the edge is gone");
+
+                EdgeServer second = startEdge(publicPort, agentPort);
+                try {
+                    assertTrue(agent.awaitConnected(Duration.ofSeconds(15)), "the agent reconnects by itself: " + agent.state());
+                    assertFalse(before.equals(agent.connectionId().orElseThrow()), "a new connection");
+                    HttpResponse<String> after = get(publicPort, tunnel.name());
+                    assertEquals(200, after.statusCode(), after.body());
+                } finally {
+                    second.close();
+                }
+            }
+        }
+    }
+
+    private EdgeServer startEdge(int publicPort, int agentPort) {
+        var identity = env.ca.issueServer("localhost", List.of("localhost"), List.of("127.0.0.1"));
+        return new EdgeServer(EdgeConfig.builder(identity).edgeId("edge-restart").anyPorts()
+                .publicPort(publicPort).agentPort(agentPort).table(TestEdge.TABLE)
+                .upstreamTimeout(Duration.ofSeconds(5)).build(), env.dynamo, RoutingFeed.none()).start();
+    }
+
+    private HttpResponse<String> get(int publicPort, String tunnelName) throws IOException, InterruptedException {
+        return env.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publicPort + "/hello"))
+                .header("Host", tunnelName + ".localhost:" + publicPort).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
