@@ -53,9 +53,8 @@ public final class TunnelsCommand implements Runnable {
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete a tunnel: traffic stops now; it can be restored for 24 hours.")
-    static final class DeleteTunnel implements Runnable {
+    /** What delete and restore share: find the caller's tunnel by name, act on it, print the answer. */
+    abstract static class TunnelAction implements Runnable {
         @Mixin
         ApiOptions options;
 
@@ -68,39 +67,53 @@ public final class TunnelsCommand implements Runnable {
         @Override
         public void run() {
             ControlApi api = options.authenticatedApi();
-            JsonNode tunnel = api.tunnelNamed(name).orElseThrow(() -> new CliException("you have no tunnel named " + name));
-            JsonNode deleted = api.delete("/v1/tunnels/" + tunnel.get("id").asText());
-            if (json) {
-                System.out.println(deleted.toPrettyString());
-            } else {
-                System.out.println("Tunnel " + name + " deleted. Restore it before " + deleted.path("restore_deadline_at").asText()
-                        + " with `adit tunnels restore " + name + "`.");
-            }
+            JsonNode tunnel = api.tunnelNamed(name).orElseThrow(() -> new CliException(notFound()));
+            JsonNode answer = act(api, "/v1/tunnels/" + tunnel.get("id").asText());
+            System.out.println(json ? answer.toPrettyString() : describe(answer));
+        }
+
+        abstract JsonNode act(ControlApi api, String tunnelPath);
+
+        abstract String describe(JsonNode answer);
+
+        abstract String notFound();
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a tunnel: traffic stops now; it can be restored for 24 hours.")
+    static final class DeleteTunnel extends TunnelAction {
+        @Override
+        JsonNode act(ControlApi api, String tunnelPath) {
+            return api.delete(tunnelPath);
+        }
+
+        @Override
+        String describe(JsonNode deleted) {
+            return "Tunnel " + name + " deleted. Restore it before " + deleted.path("restore_deadline_at").asText()
+                    + " with `adit tunnels restore " + name + "`.";
+        }
+
+        @Override
+        String notFound() {
+            return "you have no tunnel named " + name;
         }
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true, description = "Undo a delete within its restore window.")
-    static final class RestoreTunnel implements Runnable {
-        @Mixin
-        ApiOptions options;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+    static final class RestoreTunnel extends TunnelAction {
+        @Override
+        JsonNode act(ControlApi api, String tunnelPath) {
+            return api.post(tunnelPath + "/restore", null);
+        }
 
         @Override
-        public void run() {
-            ControlApi api = options.authenticatedApi();
-            JsonNode tunnel = api.tunnelNamed(name)
-                    .orElseThrow(() -> new CliException("you have no tunnel named " + name + " that can still be restored"));
-            JsonNode restored = api.post("/v1/tunnels/" + tunnel.get("id").asText() + "/restore", null);
-            if (json) {
-                System.out.println(restored.toPrettyString());
-            } else {
-                System.out.println("Tunnel " + name + " restored: " + restored.path("status").asText() + ", " + restored.path("url").asText());
-            }
+        String describe(JsonNode restored) {
+            return "Tunnel " + name + " restored: " + restored.path("status").asText() + ", " + restored.path("url").asText();
+        }
+
+        @Override
+        String notFound() {
+            return "you have no tunnel named " + name + " that can still be restored";
         }
     }
 }

@@ -42,13 +42,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalStack running;
-        try {
-            running = LocalStack.start(stack.settings());
-        } catch (LocalStack.StartFailure e) {
-            System.err.println("adit demo: " + e.getMessage());
+        var started = LocalStack.startOrExplain(stack.settings(), "demo");
+        if (started.isEmpty()) {
             return 1;
         }
+        LocalStack running = started.get();
         DemoApp app = port == null ? DemoApp.start() : null;
         int target = port != null ? port : app.port();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -110,6 +110,16 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Starts the stack, or prints what a person must fix and returns empty: for the commands. */
+    static Optional<LocalStack> startOrExplain(Settings settings, String command) {
+        try {
+            return Optional.of(start(settings));
+        } catch (StartFailure e) {
+            System.err.println("adit " + command + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     public int apiPort() {
         return api.getBean(EmbeddedServer.class).getPort();
     }

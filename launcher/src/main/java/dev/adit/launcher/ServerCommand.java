@@ -15,13 +15,11 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalStack running;
-        try {
-            running = LocalStack.start(stack.settings());
-        } catch (LocalStack.StartFailure e) {
-            System.err.println("adit server: " + e.getMessage());
+        var started = LocalStack.startOrExplain(stack.settings(), "server");
+        if (started.isEmpty()) {
             return 1;
         }
+        LocalStack running = started.get();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping Adit...");

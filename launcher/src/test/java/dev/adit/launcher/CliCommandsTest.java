@@ -1,0 +1,155 @@
+package dev.adit.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The adit commands as typed at a terminal, against a running local stack. */
+class CliCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(new LocalStack.Settings(LocalStack.Ports.any(), Optional.empty(), "adit", "24h"));
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    /** Runs `adit ARGS` in this JVM, capturing what it prints. */
+    private static synchronized Run adit(Path configDir, String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--api-url";
+        all[args.length + 1] = stack.apiUrl();
+        all[args.length + 2] = "--config-dir";
+        all[args.length + 3] = configDir.toString();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+            int exit = Adit.run(all);
+            return new Run(exit, captured.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static String signup(String email) throws Exception {
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/auth/signup"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"name\":\"C\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body()).get("api_key").asText();
+    }
+
+    @Test
+    void setKeyStatusAndTestReportTheKey(@TempDir Path config) throws Exception {
+        String key = signup("cli-" + UUID.randomUUID() + "@example.test");
+        Run notLoggedIn = adit(config, "auth", "status");
+        assertTrue(notLoggedIn.out().contains("Not logged in"), notLoggedIn.out());
+
+        assertEquals(0, adit(config, "auth", "set-key", key).exit());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config.resolve("config.json"))));
+        Run status = adit(config, "auth", "status");
+        assertTrue(status.out().contains("Current API Key: it_***..." + key.substring(key.length() - 3)), status.out());
+        assertTrue(status.out().contains("Status: Valid"), status.out());
+        assertTrue(!status.out().contains(key), "the full key is never printed");
+
+        Run granted = adit(config, "auth", "test", "--scope", "tunnels:write");
+        assertEquals(0, granted.exit());
+        assertTrue(granted.out().contains("Permission 'tunnels:write' granted"), granted.out());
+        Run test = adit(config, "auth", "test");
+        assertTrue(test.out().contains("API key is valid") && test.out().contains("Permissions: tunnels:read"), test.out());
+
+        Run bad = adit(config, "auth", "set-key", "nope");
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("does not look like an Adit API key"), bad.err());
+    }
+
+    @Test
+    void loginReadsThePasswordFromStdinForScripts(@TempDir Path config) throws Exception {
+        String email = "cli-login-" + UUID.randomUUID() + "@example.test";
+        signup(email);
+        var in = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("correct horse battery\n".getBytes(StandardCharsets.UTF_8)));
+            Run login = adit(config, "auth", "login", "-e", email, "--password-stdin");
+            assertEquals(0, login.exit(), login.err());
+            assertTrue(login.out().contains("Logged in as " + email), login.out());
+        } finally {
+            System.setIn(in);
+        }
+        assertTrue(adit(config, "auth", "status").out().contains("Status: Valid"));
+    }
+
+    @Test
+    void tunnelsListDeleteAndRestoreByName(@TempDir Path config) throws Exception {
+        String key = signup("cli-tunnels-" + UUID.randomUUID() + "@example.test");
+        adit(config, "auth", "set-key", key);
+        assertTrue(adit(config, "tunnels", "list").out().contains("No tunnels yet"));
+        String name = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/tunnels"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tunnel_name\":\"" + name + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        Run list = adit(config, "tunnels", "list");
+        assertTrue(list.out().contains(name) && list.out().contains("active"), list.out());
+        var json = JSON.readTree(adit(config, "tunnels", "list", "--json").out());
+        assertEquals(name, json.get(0).get("tunnel_name").asText());
+
+        Run deleted = adit(config, "tunnels", "delete", name);
+        assertEquals(0, deleted.exit(), deleted.err());
+        assertTrue(deleted.out().contains("deleted. Restore it before"), deleted.out());
+        assertTrue(adit(config, "tunnels", "list").out().contains("delete_pending"));
+        var restored = JSON.readTree(adit(config, "tunnels", "restore", name, "--json").out());
+        assertEquals("active", restored.get("status").asText());
+
+        Run missing = adit(config, "tunnels", "delete", "no-such-tunnel");
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("you have no tunnel named no-such-tunnel"), missing.err());
+    }
+
+    @Test
+    void anUnreachableApiIsExplained(@TempDir Path config) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            int exit = Adit.run(new String[]{"tunnels", "list", "--api-url", "http://127.0.0.1:9", "--config-dir", config.toString()});
+            assertEquals(1, exit);
+        } finally {
+            System.setErr(err);
+        }
+        String message = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("not logged in") || message.contains("cannot reach the Adit API"), message);
+    }
+}
