@@ -80,7 +80,7 @@ public final class LocalStack implements AutoCloseable {
             try (var client = dynamo.client()) {
                 AditTable.ensureTable(client, settings.table());
             }
-            edge = new EdgeServer(EdgeConfig.builder(LocalIdentity.loadOrCreate(stateDir))
+            edge = new EdgeServer(EdgeConfig.builder(LocalCertificates.agentListener(stateDir))
                     .edgeId("local-edge")
                     .publicPort(ports.http()).agentPort(ports.agent()).adminPort(ports.admin()).internalPort(ports.internal())
                     .domain("localhost")
@@ -98,6 +98,7 @@ public final class LocalStack implements AutoCloseable {
             properties.put("adit.edge.agent-host", "127.0.0.1");
             properties.put("adit.edge.agent-port", edge.agentPort());
             properties.put("adit.edge.ca-file", stateDir.resolve(LocalIdentity.CA_FILE).toString());
+            properties.put("adit.ca.dir", stateDir.toString());
             properties.put("adit.local-finalizer.enabled", true);
             ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
             return new LocalStack(settings, stateDir, dynamo, edge, context);

@@ -18,8 +18,8 @@ import java.util.List;
  */
 public final class LocalIdentity {
     public static final String CA_FILE = "edge-ca.pem";
-    static final String CHAIN_FILE = "edge-agent-listener.pem";
-    static final String KEY_FILE = "edge-agent-listener-key.pem";
+    public static final String CHAIN_FILE = "edge-agent-listener.pem";
+    public static final String KEY_FILE = "edge-agent-listener-key.pem";
 
     private LocalIdentity() {
     }
@@ -42,6 +42,12 @@ public final class LocalIdentity {
             throw new UncheckedIOException("cannot keep the local edge certificate in " + directory, e);
         }
         return identity;
+    }
+
+    /** Whether the identity kept in {@code directory} exists and has not expired. */
+    public static boolean present(Path directory) {
+        Path chain = directory.resolve(CHAIN_FILE);
+        return Files.isReadable(chain) && Files.isReadable(directory.resolve(KEY_FILE)) && stillValid(chain);
     }
 
     private static boolean stillValid(Path chain) {

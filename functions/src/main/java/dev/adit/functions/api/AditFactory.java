@@ -4,7 +4,10 @@ import dev.adit.events.table.AditTable;
 import dev.adit.functions.auth.AccountService;
 import dev.adit.functions.auth.Authenticator;
 import dev.adit.functions.auth.PasswordHasher;
+import dev.adit.functions.certs.CaSource;
+import dev.adit.functions.certs.CertificateAuthority;
 import dev.adit.functions.edges.EdgeDirectory;
+import dev.adit.functions.tunnels.TunnelCertificates;
 import dev.adit.functions.finalizer.TunnelFinalizer;
 import dev.adit.functions.idempotency.IdempotencyStore;
 import dev.adit.functions.keys.KeyService;
@@ -137,6 +140,23 @@ public class AditFactory {
     TunnelService tunnelService(Dynamo dynamo, TunnelQueries queries, RateLimiter limiter, RateLimits limits,
                                 TunnelSettings settings, Clock clock) {
         return new TunnelService(dynamo, queries, limiter, limits, settings, clock);
+    }
+
+    /**
+     * The CA that signs passthrough tunnels' certificates: PEM text from configuration (a secret
+     * store on AWS), or a directory of PEM files (local runs). Without one, sign-csr answers 503.
+     */
+    @Singleton
+    TunnelCertificates tunnelCertificates(Dynamo dynamo, TunnelQueries queries, TunnelSettings settings, Clock clock,
+                                          @Value("${adit.ca.dir:}") String dir,
+                                          @Value("${adit.ca.root-pem:}") String rootPem,
+                                          @Value("${adit.ca.intermediate-pem:}") String intermediatePem,
+                                          @Value("${adit.ca.intermediate-key-pem:}") String intermediateKeyPem,
+                                          @Value("${adit.ca.certificate-validity:90d}") Duration validity) {
+        Optional<CertificateAuthority> ca = !intermediateKeyPem.isBlank()
+                ? Optional.of(CaSource.fromPem(rootPem, intermediatePem, intermediateKeyPem))
+                : Optional.of(dir).filter(d -> !d.isBlank()).flatMap(d -> CaSource.fromDirectory(java.nio.file.Path.of(d)));
+        return new TunnelCertificates(dynamo, queries, ca, validity, settings, clock);
     }
 
     @Singleton

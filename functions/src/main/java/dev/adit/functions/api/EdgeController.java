@@ -18,9 +18,11 @@ import java.util.Optional;
 public class EdgeController {
     private final EdgeDirectory edges;
     private final Guard guard;
+    private final dev.adit.functions.tunnels.TunnelCertificates certificates;
 
-    public EdgeController(EdgeDirectory edges, Guard guard) {
+    public EdgeController(EdgeDirectory edges, Guard guard, dev.adit.functions.tunnels.TunnelCertificates certificates) {
         this.edges = edges;
+        this.certificates = certificates;
         this.guard = guard;
     }
 
@@ -35,7 +37,8 @@ public class EdgeController {
     @Get(value = "/ca.pem", produces = "application/x-pem-file")
     @Operation(summary = "The certificate authority that agents and clients pin (PEM)")
     public HttpResponse<String> caPem() {
-        String pem = edges.caPem().orElseThrow(() -> ApiException.notFound("CA certificate (the edges use a public certificate)"));
+        String pem = certificates.caChainPem().or(edges::caPem)
+                .orElseThrow(() -> ApiException.notFound("CA certificate (this installation uses public certificates only)"));
         return HttpResponse.ok(pem).contentType(MediaType.of("application/x-pem-file"));
     }
 }

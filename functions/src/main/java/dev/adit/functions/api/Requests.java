@@ -27,6 +27,9 @@ public final class Requests {
     public record CreateKey(String name, List<String> permissions) {
     }
 
+    public record SignCsr(String csrPem) {
+    }
+
     public record CreateTunnel(String tunnelName, @Nullable String description,
                                @Nullable @Schema(allowableValues = {"edge", "passthrough"}, defaultValue = "edge") String tlsMode) {
     }

@@ -38,10 +38,13 @@ public class TunnelsController {
     private final Guard guard;
     private final Idempotent idempotent;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final dev.adit.functions.tunnels.TunnelCertificates certificates;
 
     public TunnelsController(TunnelService tunnels, TunnelQueries queries, Guard guard, Idempotent idempotent,
-                             com.fasterxml.jackson.databind.ObjectMapper json) {
+                             com.fasterxml.jackson.databind.ObjectMapper json,
+                             dev.adit.functions.tunnels.TunnelCertificates certificates) {
         this.json = json;
+        this.certificates = certificates;
         this.tunnels = tunnels;
         this.queries = queries;
         this.guard = guard;
@@ -131,6 +134,13 @@ public class TunnelsController {
                     "Force delete skips the restore window and needs an organization admin's key with admin:write");
         }
         return tunnels.forceDelete(caller, id);
+    }
+
+    @Post("/{id}/sign-csr")
+    @Operation(summary = "Sign a passthrough tunnel's CSR with Adit's CA (90 days); awaiting_cert becomes active; a later CSR renews")
+    public Tunnel signCsr(HttpRequest<?> request, @PathVariable String id, @Nullable @Body Requests.SignCsr body) {
+        Caller caller = guard.enter(request, Scopes.TUNNELS_WRITE, Guard.Bucket.WRITE);
+        return certificates.signCsr(caller, id, Optional.ofNullable(body).map(Requests.SignCsr::csrPem).orElse(null));
     }
 
     @Post("/{id}/regenerate-token")

@@ -21,6 +21,21 @@ public final class LocalStack {
     private LocalStack() {
     }
 
+    private static java.nio.file.Path caDir;
+
+    /** A certificate authority for the test JVM, as `adit server` keeps one in its data directory. */
+    public static synchronized java.nio.file.Path caDirectory() {
+        if (caDir == null) {
+            try {
+                caDir = java.nio.file.Files.createTempDirectory("adit-test-ca");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            dev.adit.functions.certs.CaSource.loadOrCreate(caDir, "Adit test");
+        }
+        return caDir;
+    }
+
     public static synchronized EmbeddedDynamoDb dynamo() {
         if (dynamo == null) {
             dynamo = EmbeddedDynamoDb.startInMemory();
@@ -67,6 +82,7 @@ public final class LocalStack {
         p.put("adit.table-name", TABLE);
         // every test signs up fresh users from 127.0.0.1
         p.put("adit.rate-limits.signups-per-hour", 100_000);
+        p.put("adit.ca.dir", caDirectory().toString());
         return p;
     }
 }
