@@ -46,6 +46,7 @@ public final class Agent implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final Backoff backoff;
     private final LocalConnections locals;
+    private final AgentPassthrough passthrough;
     private final AtomicReference<AgentState> state = new AtomicReference<>(new AgentState.Connecting(0));
     private final Object stateChanged = new Object();
     private volatile Consumer<AgentState> stateListener = s -> { };
@@ -57,6 +58,7 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff());
         this.locals = new LocalConnections(config.localHost(), config.localPort());
+        this.passthrough = new AgentPassthrough(config);
         try {
             // Only the given anchors are trusted, and the edge's name is checked against its certificate.
             this.tls = SslContextBuilder.forClient()
@@ -98,7 +100,7 @@ public final class Agent implements AutoCloseable {
                         ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), config.edgeHost(), config.edgePort()));
                         ch.pipeline().addLast("preface", new AgentHandshakeHandler(hello,
                                 () -> AgentHttp2.install(ch.pipeline(), "preface",
-                                        () -> new AgentStreamHandler(locals, config.localHost() + ":" + config.localPort(), config.onRequest())),
+                                        () -> new AgentStreamHandler(locals, config.localHost() + ":" + config.localPort(), config.onRequest(), passthrough)),
                                 answer -> onAnswer(ch, answer)));
                     }
                 })

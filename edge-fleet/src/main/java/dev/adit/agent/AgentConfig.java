@@ -1,9 +1,12 @@
 package dev.adit.agent;
 
+import dev.adit.edge.tls.TlsIdentity;
+
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -12,10 +15,15 @@ import java.util.function.Consumer;
  * @param trustAnchors     the certificates the edge's chain must lead to (the only ones trusted)
  * @param onRequest        told about each finished request, on a network thread: must not block
  * @param initialBackoff   first reconnect delay; doubles per failure up to {@code maxBackoff}, with jitter
+ * @param tunnelTls        for a passthrough tunnel: the tunnel's own certificate and key; the agent ends
+ *                         the visitor's TLS with it and pipes the decrypted bytes to the local port
+ * @param upstreamTls      for a passthrough tunnel: pipe the visitor's TLS bytes untouched to the local
+ *                         port, where a TLS server answers them (ignored when {@code tunnelTls} is set)
  */
 public record AgentConfig(String edgeHost, int edgePort, String tunnelName, String connectSecret,
                           List<X509Certificate> trustAnchors, String localHost, int localPort,
-                          Consumer<CompletedRequest> onRequest, Duration initialBackoff, Duration maxBackoff) {
+                          Consumer<CompletedRequest> onRequest, Duration initialBackoff, Duration maxBackoff,
+                          Optional<TlsIdentity> tunnelTls, boolean upstreamTls) {
 
     public AgentConfig {
         Objects.requireNonNull(edgeHost);
@@ -26,6 +34,15 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
         }
         trustAnchors = List.copyOf(trustAnchors);
         onRequest = onRequest == null ? r -> { } : onRequest;
+        tunnelTls = tunnelTls == null ? Optional.empty() : tunnelTls;
+    }
+
+    /** Without passthrough TLS handling: raw-TLS streams are refused. */
+    public AgentConfig(String edgeHost, int edgePort, String tunnelName, String connectSecret,
+                       List<X509Certificate> trustAnchors, String localHost, int localPort,
+                       Consumer<CompletedRequest> onRequest, Duration initialBackoff, Duration maxBackoff) {
+        this(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort, onRequest,
+                initialBackoff, maxBackoff, Optional.empty(), false);
     }
 
     /** The usual case: local service on 127.0.0.1, backoff from 250 ms up to 30 s. */
@@ -37,12 +54,32 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
 
     public AgentConfig withOnRequest(Consumer<CompletedRequest> listener) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
-                listener, initialBackoff, maxBackoff);
+                listener, initialBackoff, maxBackoff, tunnelTls, upstreamTls);
     }
 
     public AgentConfig withBackoff(Duration initial, Duration max) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
-                onRequest, initial, max);
+                onRequest, initial, max, tunnelTls, upstreamTls);
+    }
+
+    /**
+     * Passthrough tunnel, TLS ended here: raw-TLS streams are decrypted with the tunnel's own
+     * certificate and key (ALPN {@code http/1.1}), and the plaintext goes to the local port.
+     */
+    public AgentConfig withTunnelTls(TlsIdentity identity) {
+        return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
+                onRequest, initialBackoff, maxBackoff, Optional.of(identity), false);
+    }
+
+    /** Passthrough tunnel, TLS ended by the local service: raw-TLS streams are piped to the local port untouched. */
+    public AgentConfig withUpstreamTls(boolean enabled) {
+        return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
+                onRequest, initialBackoff, maxBackoff, enabled ? Optional.empty() : tunnelTls, enabled);
+    }
+
+    /** Whether this agent can serve raw-TLS (passthrough) streams. */
+    public boolean servesPassthrough() {
+        return tunnelTls.isPresent() || upstreamTls;
     }
 
     @Override

@@ -55,7 +55,14 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private boolean websocket;
     private boolean reported;
 
+    private final AgentPassthrough passthrough;
+
     AgentStreamHandler(LocalConnections locals, String localAddress, Consumer<CompletedRequest> onRequest) {
+        this(locals, localAddress, onRequest, null);
+    }
+
+    AgentStreamHandler(LocalConnections locals, String localAddress, Consumer<CompletedRequest> onRequest, AgentPassthrough passthrough) {
+        this.passthrough = passthrough;
         this.locals = locals;
         this.localAddress = localAddress;
         this.onRequest = onRequest;
@@ -85,6 +92,11 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private void start(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
         started = true;
         Http2Headers h = frame.headers();
+        if (passthrough != null && AgentPassthrough.isPassthrough(h)) {
+            started = false; // reported by the passthrough pipe, not as an HTTP request
+            passthrough.take(ctx, frame);
+            return;
+        }
         method = String.valueOf(h.method());
         path = String.valueOf(h.path());
         websocket = h.contains(TunnelHeaders.UPGRADE);

@@ -21,8 +21,12 @@ public final class ApiOptions {
         return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
     }
 
+    public java.nio.file.Path configDirectory() {
+        return configDir != null ? configDir : CliConfig.defaultDirectory();
+    }
+
     public CliConfig config() {
-        return CliConfig.load(configDir != null ? configDir : CliConfig.defaultDirectory());
+        return CliConfig.load(configDirectory());
     }
 
     /** ADIT_API_KEY wins over the stored key, so CI and scripts never touch the file. */

@@ -41,6 +41,16 @@ public final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--internal-port", defaultValue = "8084", description = "Edge-to-edge port (default: ${DEFAULT-VALUE}).")
     int internalPort;
 
+    @Option(names = "--tls-port", defaultValue = "8443", description = "Public TLS port: SNI routing, edge and passthrough tunnels (default: ${DEFAULT-VALUE}).")
+    int tlsPort;
+
+    @Option(names = "--public-tls-cert", description = "PEM chain of the wildcard certificate *.DOMAIN for edge-mode tunnels "
+            + "(default: edge-public.pem in --data-dir, if there; without one the TLS listener is off).")
+    Path publicTlsCert;
+
+    @Option(names = "--public-tls-key", description = "PEM private key for --public-tls-cert.")
+    Path publicTlsKey;
+
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -55,6 +65,10 @@ public final class EdgeCommand implements Callable<Integer> {
 
     @Option(names = "--edge-id", description = "This edge's id in presence records (default: random).")
     String edgeId;
+
+    @Option(names = "--internal-address", description = "The address other edges reach this one at (default: --bind, or this "
+            + "host's first private address when --bind is 0.0.0.0).")
+    String internalAddress;
 
     @Override
     public Integer call() throws Exception {
@@ -71,15 +85,57 @@ public final class EdgeCommand implements Callable<Integer> {
     }
 
     EdgeConfig config() {
-        return EdgeConfig.builder(identity())
+        EdgeConfig.Builder builder = EdgeConfig.builder(identity());
+        publicIdentity().ifPresent(identity -> builder.publicTls(identity).tlsPort(tlsPort));
+        return builder
                 .edgeId(edgeId != null ? edgeId : "edge-" + UUID.randomUUID().toString().substring(0, 8))
                 .bindHost(bind)
                 .publicPort(httpPort).agentPort(agentPort).adminPort(adminPort).internalPort(internalPort)
                 .domain(domain)
+                .internalAddress(internalAddress != null ? internalAddress : reachableAddress(bind))
                 .dynamoEndpoint(dynamoEndpoint)
                 .region(region)
                 .table(table)
                 .build();
+    }
+
+    /**
+     * Presence tells other edges where to forward; a wildcard bind address is no address at all, so
+     * then the host's own private address is published (a Fargate task's ENI address, say).
+     */
+    static String reachableAddress(String bind) {
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (var address : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof java.net.Inet4Address && address.isSiteLocalAddress()) {
+                        return address.getHostAddress();
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            throw new CliException("cannot list network interfaces to find this edge's address; pass --internal-address");
+        }
+        throw new CliException("no private address found for other edges to reach this one; pass --internal-address");
+    }
+
+    private java.util.Optional<TlsIdentity> publicIdentity() {
+        if (publicTlsCert != null || publicTlsKey != null) {
+            if (publicTlsCert == null || publicTlsKey == null) {
+                throw new CliException("--public-tls-cert and --public-tls-key go together");
+            }
+            return java.util.Optional.of(Pem.identity(publicTlsCert, publicTlsKey));
+        }
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".adit", "data");
+        Path chain = dir.resolve("edge-public.pem");
+        Path key = dir.resolve("edge-public-key.pem");
+        return java.nio.file.Files.isReadable(chain) && java.nio.file.Files.isReadable(key)
+                ? java.util.Optional.of(Pem.identity(chain, key)) : java.util.Optional.empty();
     }
 
     private TlsIdentity identity() {

@@ -6,6 +6,7 @@ import dev.adit.agent.AgentConfig;
 import dev.adit.agent.AgentState;
 import dev.adit.agent.CompletedRequest;
 import dev.adit.edge.tls.Pem;
+import dev.adit.edge.tls.TlsIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,8 +48,18 @@ public final class ExposeCommand implements Callable<Integer> {
     @Option(names = "--local-host", defaultValue = "127.0.0.1", description = "Host of the local service (default: ${DEFAULT-VALUE}).")
     String localHost;
 
+    @Option(names = "--tls", defaultValue = "edge", description = "edge (TLS ends at the edge) or passthrough (TLS ends here, "
+            + "with a key made on this machine and a certificate from Adit's CA; default: ${DEFAULT-VALUE}).")
+    String tlsMode;
+
+    @Option(names = "--upstream-tls", description = "With --tls passthrough: pass the TLS bytes untouched to a TLS server on PORT "
+            + "(give it the key and certificate this command prints).")
+    boolean upstreamTls;
+
     private final PrintStream out;
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final java.util.concurrent.ScheduledExecutorService renewals = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("adit-cert-renewal").factory());
     private volatile Agent agent;
 
     public ExposeCommand() {
@@ -64,6 +75,12 @@ public final class ExposeCommand implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new CliException("PORT must be between 1 and 65535");
         }
+        if (!tlsMode.equals("edge") && !tlsMode.equals("passthrough")) {
+            throw new CliException("--tls must be edge or passthrough");
+        }
+        if (upstreamTls && !tlsMode.equals("passthrough")) {
+            throw new CliException("--upstream-tls goes with --tls passthrough");
+        }
         ControlApi api = options.authenticatedApi();
         JsonNode edge = api.get("/v1/edge");
         String name = subdomain != null ? subdomain : TunnelNameGenerator.next();
@@ -73,6 +90,15 @@ public final class ExposeCommand implements Callable<Integer> {
         }
         AgentConfig config = new AgentConfig(edge.path("agent_host").asText(), edge.path("agent_port").asInt(), name,
                 tunnel.secret(), trustAnchors(edge), localHost, port, this::print, Duration.ofMillis(250), Duration.ofSeconds(30));
+        if (tlsMode.equals("passthrough")) {
+            TunnelCertificate certificate = new TunnelCertificate(options.configDirectory(), options.apiUrl().getHost()
+                    + "-" + options.apiUrl().getPort(), name, edge.path("domain").asText());
+            TlsIdentity identity = certificate.current().orElseGet(() -> certificate.obtain(api, tunnel.id()));
+            out.println("TLS ends " + (upstreamTls ? "at your server on port " + port : "here") + ": key " + certificate.keyFile()
+                    + ", certificate " + certificate.certificateFile() + " (renewed after " + TunnelCertificate.renewAt(identity.chain().getFirst()) + ")");
+            config = upstreamTls ? config.withUpstreamTls(true) : config.withTunnelTls(identity);
+            scheduleRenewal(api, tunnel.id(), certificate, identity, config);
+        }
         agent = new Agent(config).onStateChange(this::onState);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "adit-agent-shutdown"));
         out.println("Forwarding  " + tunnel.url() + "  ->  http://" + localHost + ":" + port);
@@ -84,6 +110,7 @@ public final class ExposeCommand implements Callable<Integer> {
 
     /** Stops the agent and lets {@link #call()} return; used by Ctrl-C and by tests. */
     public void shutdown() {
+        renewals.shutdownNow();
         Agent running = agent;
         if (running != null) {
             running.shutdown(Duration.ofSeconds(2));
@@ -91,7 +118,27 @@ public final class ExposeCommand implements Callable<Integer> {
         stop.countDown();
     }
 
-    private record Prepared(String secret, String url) {
+    private record Prepared(String id, String secret, String url) {
+    }
+
+    /** Renews two thirds into the certificate's life and reconnects the agent with the new one. */
+    private void scheduleRenewal(ControlApi api, String tunnelId, TunnelCertificate certificate, TlsIdentity identity,
+                                 AgentConfig config) {
+        long delay = Math.max(0, Duration.between(java.time.Instant.now(), TunnelCertificate.renewAt(identity.chain().getFirst())).toMillis());
+        renewals.schedule(() -> {
+            try {
+                TlsIdentity renewed = certificate.obtain(api, tunnelId);
+                AgentConfig next = upstreamTls ? config : config.withTunnelTls(renewed);
+                Agent previous = agent;
+                agent = new Agent(next).onStateChange(this::onState).start();
+                previous.shutdown(Duration.ofSeconds(5));
+                out.println("Certificate renewed; valid until " + renewed.chain().getFirst().getNotAfter().toInstant());
+                scheduleRenewal(api, tunnelId, certificate, renewed, next);
+            } catch (RuntimeException e) {
+                out.println("Certificate renewal failed (" + e.getMessage() + "); retrying in an hour.");
+                renewals.schedule(() -> scheduleRenewal(api, tunnelId, certificate, identity, config), 1, java.util.concurrent.TimeUnit.HOURS);
+            }
+        }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Reuses the organization's tunnel of that name, or creates it; the secret comes from our config or a fresh one. */
@@ -101,21 +148,23 @@ public final class ExposeCommand implements Callable<Integer> {
         Optional<JsonNode> existing = api.tunnelNamed(name);
         if (existing.isPresent()) {
             JsonNode t = existing.get();
-            switch (t.path("status").asText()) {
-                case "delete_pending" -> throw new CliException("tunnel " + name + " is deleted; restore it with `adit tunnels restore " + name + "` or pick another --subdomain");
-                case "awaiting_cert" -> throw new CliException("tunnel " + name + " is a passthrough tunnel waiting for its certificate");
-                default -> { }
+            if (!tlsMode.equals(t.path("tls_mode").asText())) {
+                throw new CliException("tunnel " + name + " is a " + t.path("tls_mode").asText() + " tunnel; run with --tls "
+                        + t.path("tls_mode").asText() + " or pick another --subdomain");
+            }
+            if (t.path("status").asText().equals("delete_pending")) {
+                throw new CliException("tunnel " + name + " is deleted; restore it with `adit tunnels restore " + name + "` or pick another --subdomain");
             }
             Optional<String> stored = config.connectSecret(apiUrl, name);
             if (stored.isPresent()) {
-                return new Prepared(stored.get(), t.path("url").asText());
+                return new Prepared(t.get("id").asText(), stored.get(), t.path("url").asText());
             }
             // the secret was shown once, to someone else or a lost config: issue a new one
             JsonNode regenerated = api.post("/v1/tunnels/" + t.get("id").asText() + "/regenerate-token", null);
             return remember(config, apiUrl, name, regenerated);
         }
         try {
-            JsonNode created = api.send("POST", "/v1/tunnels", ControlApi.body("tunnel_name", name));
+            JsonNode created = api.send("POST", "/v1/tunnels", ControlApi.body("tunnel_name", name, "tls_mode", tlsMode));
             return remember(config, apiUrl, name, created);
         } catch (ControlApi.ApiError e) {
             if (e.status() == 409) {
@@ -132,7 +181,7 @@ public final class ExposeCommand implements Callable<Integer> {
         String secret = tunnel.get("connect_secret").asText();
         config.connectSecret(apiUrl, name, secret);
         config.save();
-        return new Prepared(secret, tunnel.path("url").asText());
+        return new Prepared(tunnel.get("id").asText(), secret, tunnel.path("url").asText());
     }
 
     private void onState(AgentState state) {

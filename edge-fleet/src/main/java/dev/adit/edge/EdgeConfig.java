@@ -18,16 +18,20 @@ import java.util.UUID;
  * @param upstreamTimeout    how long a fully sent request may wait for the agent's response headers (504 after)
  * @param presenceTtl        lifetime of a presence item without heartbeat
  * @param presenceHeartbeat  how often presence is refreshed and connected tunnels re-checked
+ * @param tlsPort            the public TLS listener (SNI routed); bound only when {@code publicTls} is present
+ * @param publicTls          the wildcard identity for {@code *.{domain}} served to visitors of edge-mode tunnels
  */
 public record EdgeConfig(String edgeId, String bindHost, int publicPort, int agentPort, int adminPort, int internalPort,
                          String domain, Optional<URI> dynamoEndpoint, String region, String table, TlsIdentity agentTls,
                          String internalAddress, Duration upstreamTimeout, Duration presenceTtl, Duration presenceHeartbeat,
-                         Duration usageFlushInterval, Duration routeCacheTtl, Duration negativeCacheTtl) {
+                         Duration usageFlushInterval, Duration routeCacheTtl, Duration negativeCacheTtl,
+                         int tlsPort, Optional<TlsIdentity> publicTls) {
 
     public EdgeConfig {
         Objects.requireNonNull(edgeId);
         Objects.requireNonNull(agentTls, "the agent listener needs a TLS identity");
         Objects.requireNonNull(domain);
+        publicTls = publicTls == null ? Optional.empty() : publicTls;
     }
 
     public static Builder builder(TlsIdentity agentTls) {
@@ -53,6 +57,8 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
         private Duration usageFlushInterval = Duration.ofSeconds(5);
         private Duration routeCacheTtl = Duration.ofSeconds(5);
         private Duration negativeCacheTtl = Duration.ofSeconds(2);
+        private int tlsPort = 8443;
+        private Optional<TlsIdentity> publicTls = Optional.empty();
 
         private Builder(TlsIdentity agentTls) {
             this.agentTls = agentTls;
@@ -64,8 +70,12 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
         public Builder agentPort(int v) { agentPort = v; return this; }
         public Builder adminPort(int v) { adminPort = v; return this; }
         public Builder internalPort(int v) { internalPort = v; return this; }
-        /** All four listeners on free ports: for tests. */
-        public Builder anyPorts() { publicPort = 0; agentPort = 0; adminPort = 0; internalPort = 0; return this; }
+        /** All listeners on free ports: for tests. */
+        public Builder anyPorts() { publicPort = 0; agentPort = 0; adminPort = 0; internalPort = 0; tlsPort = 0; return this; }
+        /** The public TLS listener's port (default 8443, 0 = any free port); it runs only with {@link #publicTls}. */
+        public Builder tlsPort(int v) { tlsPort = v; return this; }
+        /** Turns the public TLS listener on, presenting this identity (a certificate for {@code *.{domain}}). */
+        public Builder publicTls(TlsIdentity wildcardIdentity) { publicTls = Optional.ofNullable(wildcardIdentity); return this; }
         public Builder domain(String v) { domain = v; return this; }
         public Builder dynamoEndpoint(URI v) { dynamoEndpoint = Optional.ofNullable(v); return this; }
         public Builder region(String v) { region = v; return this; }
@@ -81,7 +91,7 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
         public EdgeConfig build() {
             return new EdgeConfig(edgeId, bindHost, publicPort, agentPort, adminPort, internalPort, domain, dynamoEndpoint,
                     region, table, agentTls, internalAddress == null ? bindHost : internalAddress, upstreamTimeout,
-                    presenceTtl, presenceHeartbeat, usageFlushInterval, routeCacheTtl, negativeCacheTtl);
+                    presenceTtl, presenceHeartbeat, usageFlushInterval, routeCacheTtl, negativeCacheTtl, tlsPort, publicTls);
         }
     }
 }

@@ -4,7 +4,9 @@ import dev.adit.edge.admin.AdminHandler;
 import dev.adit.edge.agent.AgentChannelInitializer;
 import dev.adit.edge.agent.AgentRegistry;
 import dev.adit.edge.agent.AgentSession;
+import dev.adit.edge.http.PassthroughTap;
 import dev.adit.edge.http.PublicChannelInitializer;
+import dev.adit.edge.http.PublicTlsInitializer;
 import dev.adit.edge.http.PublicRouting;
 import dev.adit.edge.metrics.EdgeMetrics;
 import dev.adit.edge.peer.InternalChannelInitializer;
@@ -75,6 +77,8 @@ public final class EdgeServer implements AutoCloseable {
     private EventLoopGroup workers;
     private volatile boolean running;
     private int publicPort = -1;
+    private int tlsPort = -1;
+    private PublicTlsInitializer publicTls;
     private int agentPort = -1;
     private int adminPort = -1;
     private volatile int internalPort = -1;
@@ -119,6 +123,10 @@ public final class EdgeServer implements AutoCloseable {
         PublicRouting routing = new PublicRouting(directory, agents, metrics, usage, config.domain(), config.upstreamTimeout(),
                 Optional.of(peers));
         publicPort = bind(config.publicPort(), new PublicChannelInitializer(routing));
+        if (config.publicTls().isPresent()) {
+            publicTls = new PublicTlsInitializer(routing, config.publicTls().get());
+            tlsPort = bind(config.tlsPort(), publicTls);
+        }
         agentPort = bind(config.agentPort(), new AgentChannelInitializer(agentTls, directory, agents, blocking));
         adminPort = bind(config.adminPort(), adminInitializer());
         long beat = config.presenceHeartbeat().toMillis();
@@ -126,8 +134,8 @@ public final class EdgeServer implements AutoCloseable {
         long flush = config.usageFlushInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> blocking.execute(usage::flush), flush, flush, TimeUnit.MILLISECONDS);
         running = true;
-        log.info("edge {} up: public {}, agents {} (TLS), admin {}, internal {}, domain {}",
-                config.edgeId(), publicPort, agentPort, adminPort, internalPort, config.domain());
+        log.info("edge {} up: public {}, public TLS {}, agents {} (TLS), admin {}, internal {}, domain {}",
+                config.edgeId(), publicPort, tlsPort < 0 ? "off" : tlsPort, agentPort, adminPort, internalPort, config.domain());
         return this;
     }
 
@@ -166,6 +174,21 @@ public final class EdgeServer implements AutoCloseable {
 
     public int publicPort() {
         return publicPort;
+    }
+
+    /** The public TLS listener's port, or -1 when no public TLS identity is configured. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /**
+     * Observes the bytes relayed for passthrough tunnels (ciphertext only, by design): for tests and
+     * diagnostics. No effect when the TLS listener is off or not yet started.
+     */
+    public void tapPassthrough(PassthroughTap tap) {
+        if (publicTls != null) {
+            publicTls.tap(tap);
+        }
     }
 
     public int agentPort() {

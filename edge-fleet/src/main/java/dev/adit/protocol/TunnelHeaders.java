@@ -19,6 +19,12 @@ public final class TunnelHeaders {
     /** Agent to edge: the agent could not reach the local service; the edge renders the error page. */
     public static final AsciiString ERROR = AsciiString.cached("adit-error");
     public static final AsciiString ERROR_MESSAGE = AsciiString.cached("adit-error-message");
+    /**
+     * Edge to agent: this stream is a raw TLS connection from the public TLS listener (value {@code tls}).
+     * DATA frames carry the visitor's TLS bytes untouched, starting with its ClientHello; the agent
+     * answers {@code :status 200} and then TLS bytes of its own (or 502 with {@link #ERROR}).
+     */
+    public static final AsciiString PASSTHROUGH = AsciiString.cached("adit-passthrough");
     public static final String PREFIX = "adit-";
 
     private static final Set<String> HOP_BY_HOP = Set.of(

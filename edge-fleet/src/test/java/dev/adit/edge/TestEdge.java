@@ -38,6 +38,8 @@ final class TestEdge {
     final EmbeddedDynamoDb db;
     final DynamoDbClient dynamo;
     final SelfSignedCa ca;
+    /** What the public TLS listener presents for edge-mode tunnels: {@code *.localhost}, issued by {@link #ca}. */
+    final dev.adit.edge.tls.TlsIdentity wildcard;
     final EdgeServer edge;
     final DynamoDbTable<TunnelItem> tunnels;
     final DynamoDbTable<NameReservationItem> names;
@@ -53,7 +55,9 @@ final class TestEdge {
         AditTable.ensureTable(dynamo, TABLE);
         ca = SelfSignedCa.create("adit test CA");
         var identity = ca.issueServer("localhost", List.of("localhost"), List.of("127.0.0.1"));
+        wildcard = ca.issueServer("*.localhost", List.of("*.localhost"), List.of());
         EdgeConfig config = EdgeConfig.builder(identity)
+                .publicTls(wildcard)
                 .edgeId("edge-test")
                 .anyPorts()
                 .domain("localhost")
@@ -88,6 +92,11 @@ final class TestEdge {
 
     /** Writes an active tunnel and its name reservation, as the control API would. */
     Tunnel seedTunnel(String name) {
+        return seedTunnel(name, "edge", "active");
+    }
+
+    /** Like {@link #seedTunnel(String)} with a given {@code tls_mode} and {@code status}. */
+    Tunnel seedTunnel(String name, String tlsMode, String status) {
         String id = UUID.randomUUID().toString();
         String org = "org-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = "sec_" + UUID.randomUUID().toString().replace("-", "");
@@ -100,8 +109,8 @@ final class TestEdge {
         t.setId(id);
         t.setOrganizationId(org);
         t.setTunnelName(name);
-        t.setStatus("active");
-        t.setTlsMode("edge");
+        t.setStatus(status);
+        t.setTlsMode(tlsMode);
         t.setSecretHash(SecretHashes.sha256Hex(secret));
         t.setSecretVersion(1L);
         t.setCreatedAt(System.currentTimeMillis());

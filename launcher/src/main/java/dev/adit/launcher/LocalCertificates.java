@@ -25,24 +25,50 @@ final class LocalCertificates {
     private LocalCertificates() {
     }
 
+    static final String PUBLIC_CHAIN_FILE = "edge-public.pem";
+    static final String PUBLIC_KEY_FILE = "edge-public-key.pem";
+
+    /** The agent listener's certificate, for localhost and 127.0.0.1. */
     static TlsIdentity agentListener(Path stateDir) {
         CertificateAuthority ca = CaSource.loadOrCreate(stateDir, "Adit local");
         if (!LocalIdentity.present(stateDir)) {
-            try {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-                generator.initialize(new ECGenParameterSpec("secp256r1"));
-                KeyPair keys = generator.generateKeyPair();
-                X509Certificate leaf = ca.issueServer(keys.getPublic(), List.of("localhost"), List.of("127.0.0.1", "::1"),
-                        Duration.ofDays(397));
-                CaSource.writePrivate(stateDir.resolve(LocalIdentity.KEY_FILE), Pems.encode(keys.getPrivate()));
-                CaSource.writePrivate(stateDir.resolve(LocalIdentity.CHAIN_FILE), Pems.encode(leaf, ca.intermediate()));
-                CaSource.writePrivate(stateDir.resolve(LocalIdentity.CA_FILE), Pems.encode(ca.root()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot keep the edge certificate in " + stateDir, e);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot issue the edge certificate", e);
-            }
+            issue(ca, stateDir, LocalIdentity.CHAIN_FILE, LocalIdentity.KEY_FILE, List.of("localhost"), List.of("127.0.0.1", "::1"));
+            write(stateDir.resolve(LocalIdentity.CA_FILE), Pems.encode(ca.root()));
         }
         return LocalIdentity.loadOrCreate(stateDir);
+    }
+
+    /** The public TLS listener's wildcard certificate for edge-mode tunnels, *.localhost. */
+    static TlsIdentity publicWildcard(Path stateDir) {
+        CertificateAuthority ca = CaSource.loadOrCreate(stateDir, "Adit local");
+        Path chain = stateDir.resolve(PUBLIC_CHAIN_FILE);
+        Path key = stateDir.resolve(PUBLIC_KEY_FILE);
+        boolean valid = java.nio.file.Files.isReadable(chain) && java.nio.file.Files.isReadable(key)
+                && dev.adit.edge.tls.Pem.certificates(chain).getFirst().getNotAfter().after(new java.util.Date());
+        if (!valid) {
+            issue(ca, stateDir, PUBLIC_CHAIN_FILE, PUBLIC_KEY_FILE, List.of("*.localhost", "localhost"), List.of());
+        }
+        return dev.adit.edge.tls.Pem.identity(chain, key);
+    }
+
+    private static void issue(CertificateAuthority ca, Path dir, String chainFile, String keyFile, List<String> names, List<String> ips) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair keys = generator.generateKeyPair();
+            X509Certificate leaf = ca.issueServer(keys.getPublic(), names, ips, Duration.ofDays(397));
+            write(dir.resolve(keyFile), Pems.encode(keys.getPrivate()));
+            write(dir.resolve(chainFile), Pems.encode(leaf, ca.intermediate()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot issue the edge certificate for " + names, e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            CaSource.writePrivate(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep " + file, e);
+        }
     }
 }

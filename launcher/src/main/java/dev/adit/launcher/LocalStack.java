@@ -19,14 +19,14 @@ import java.util.Optional;
 
 /** The local stack in one process: DynamoDB Local, an edge, then the control API that tells agents where the edge is. */
 public final class LocalStack implements AutoCloseable {
-    public record Ports(int api, int dynamo, int http, int agent, int admin, int internal) {
+    public record Ports(int api, int dynamo, int http, int agent, int admin, int internal, int tls) {
         public static Ports defaults() {
-            return new Ports(8080, 8000, 8081, 8082, 8083, 8084);
+            return new Ports(8080, 8000, 8081, 8082, 8083, 8084, 8443);
         }
 
         /** Every port picked by the system: for tests. */
         public static Ports any() {
-            return new Ports(-1, 0, 0, 0, 0, 0);
+            return new Ports(-1, 0, 0, 0, 0, 0, 0);
         }
     }
 
@@ -62,6 +62,7 @@ public final class LocalStack implements AutoCloseable {
         ensureFree(ports.agent(), "edge's agent listener", "--agent-port");
         ensureFree(ports.admin(), "edge's admin listener", "--admin-port");
         ensureFree(ports.internal(), "edge's internal listener", "--internal-port");
+        ensureFree(ports.tls(), "edge's public TLS listener", "--tls-port");
         Path stateDir;
         try {
             stateDir = settings.dataDir().isPresent() ? settings.dataDir().get() : Files.createTempDirectory("adit-");
@@ -83,6 +84,7 @@ public final class LocalStack implements AutoCloseable {
             edge = new EdgeServer(EdgeConfig.builder(LocalCertificates.agentListener(stateDir))
                     .edgeId("local-edge")
                     .publicPort(ports.http()).agentPort(ports.agent()).adminPort(ports.admin()).internalPort(ports.internal())
+                    .tlsPort(ports.tls()).publicTls(LocalCertificates.publicWildcard(stateDir))
                     .domain("localhost")
                     .dynamoEndpoint(dynamo.endpoint())
                     .table(settings.table())
@@ -94,7 +96,7 @@ public final class LocalStack implements AutoCloseable {
             properties.put("adit.table-name", settings.table());
             properties.put("adit.grace-period", settings.gracePeriod());
             properties.put("adit.tunnel-url-template", "http://{name}.localhost:" + edge.publicPort());
-            properties.put("adit.tunnel-tls-url-template", "https://{name}.localhost:8443");
+            properties.put("adit.tunnel-tls-url-template", "https://{name}.localhost:" + edge.tlsPort());
             properties.put("adit.edge.agent-host", "127.0.0.1");
             properties.put("adit.edge.agent-port", edge.agentPort());
             properties.put("adit.edge.ca-file", stateDir.resolve(LocalIdentity.CA_FILE).toString());
@@ -145,8 +147,8 @@ public final class LocalStack implements AutoCloseable {
         return String.join("\n",
                 "Adit is running.",
                 "  control API     " + apiUrl() + "/v1   (OpenAPI: /v1/openapi.yml)",
-                "  edge            http://NAME.localhost:" + edge.publicPort() + "   agents: 127.0.0.1:" + edge.agentPort()
-                        + " (TLS)   metrics: http://127.0.0.1:" + edge.adminPort() + "/metrics",
+                "  edge            http://NAME.localhost:" + edge.publicPort() + "   https://NAME.localhost:" + edge.tlsPort()
+                        + "   agents: 127.0.0.1:" + edge.agentPort() + " (TLS)   metrics: http://127.0.0.1:" + edge.adminPort() + "/metrics",
                 "  DynamoDB Local  " + dynamo.endpoint() + "   table '" + settings.table() + "'",
                 "  data            " + settings.dataDir().map(Path::toString).orElse("in memory (nothing is kept)"),
                 "  edge CA         " + stateDir.resolve(LocalIdentity.CA_FILE),

@@ -25,6 +25,9 @@ final class StackOptions {
     @Option(names = "--internal-port", defaultValue = "8084", description = "Edge-to-edge port (default: ${DEFAULT-VALUE}).")
     int internalPort;
 
+    @Option(names = "--tls-port", defaultValue = "8443", description = "Edge public TLS port, for https://NAME.localhost (default: ${DEFAULT-VALUE}).")
+    int tlsPort;
+
     @Option(names = "--data-dir", description = "Where the database and local certificates live (default: ~/.adit/data).")
     Path dataDir;
 
@@ -39,7 +42,7 @@ final class StackOptions {
 
     LocalStack.Settings settings() {
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".adit", "data");
-        return new LocalStack.Settings(new LocalStack.Ports(apiPort, dynamoPort, httpPort, agentPort, adminPort, internalPort),
+        return new LocalStack.Settings(new LocalStack.Ports(apiPort, dynamoPort, httpPort, agentPort, adminPort, internalPort, tlsPort),
                 inMemory ? Optional.empty() : Optional.of(dir), table, gracePeriod);
     }
 }

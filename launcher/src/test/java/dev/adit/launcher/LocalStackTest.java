@@ -44,7 +44,7 @@ class LocalStackTest {
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             var ports = LocalStack.Ports.any();
             var settings = new LocalStack.Settings(new LocalStack.Ports(busy.getLocalPort(), ports.dynamo(), ports.http(),
-                    ports.agent(), ports.admin(), ports.internal()), Optional.empty(), "adit", "24h");
+                    ports.agent(), ports.admin(), ports.internal(), ports.tls()), Optional.empty(), "adit", "24h");
             var failure = assertThrows(LocalStack.StartFailure.class, () -> LocalStack.start(settings));
             assertTrue(failure.getMessage().contains("--api-port"), failure.getMessage());
         }

@@ -54,6 +54,7 @@ final class Exchange {
     private final String host;
     private final String tunnelName;
     private final boolean websocket;
+    private final VisitorOrigin origin;
     private final boolean hasBody;
     private final boolean keepAlive;
     private final long startedNanos = System.nanoTime();
@@ -74,7 +75,7 @@ final class Exchange {
     private ScheduledFuture<?> timeout;
 
     Exchange(Connection connection, ChannelHandlerContext visitor, PublicRouting edge, HttpRequest request,
-             String host, String tunnelName, boolean websocket) {
+             String host, String tunnelName, boolean websocket, VisitorOrigin origin) {
         this.connection = connection;
         this.visitor = visitor;
         this.edge = edge;
@@ -82,6 +83,7 @@ final class Exchange {
         this.host = host;
         this.tunnelName = tunnelName;
         this.websocket = websocket;
+        this.origin = origin;
         this.hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
         this.keepAlive = HttpUtil.isKeepAlive(request) && !websocket;
     }
@@ -111,6 +113,11 @@ final class Exchange {
         }
         if (found.isEmpty() || !found.get().routable()) {
             fail(404, "tunnel_not_found", "there is no tunnel named " + tunnelName + " here");
+            return;
+        }
+        if (found.get().passthrough()) {
+            // its TLS ends at the agent: serving it here in plaintext would skip the tunnel's own certificate
+            fail(421, "https_only", "tunnel " + tunnelName + " is reached over https only (its TLS ends at the agent)");
             return;
         }
         route = found;
@@ -166,7 +173,7 @@ final class Exchange {
         edge.metrics().streamOpened();
         InetAddress client = ((java.net.InetSocketAddress) visitor.channel().remoteAddress()).getAddress();
         boolean endNow = !hasBody && !websocket;
-        Http2Headers headers = HeaderMapping.upstreamRequest(request, host, client, websocket);
+        Http2Headers headers = HeaderMapping.upstreamRequest(request, host, client, websocket, origin.scheme());
         if (viaPeer) {
             headers.set(PeerRouting.TUNNEL_ID_HEADER, route.orElseThrow().id());
         }

@@ -31,9 +31,14 @@ final class HeaderMapping {
     }
 
     static Http2Headers upstreamRequest(HttpRequest request, String host, InetAddress client, boolean websocket) {
+        return upstreamRequest(request, host, client, websocket, "http");
+    }
+
+    /** {@code scheme} is what the visitor spoke to the edge: {@code http}, or {@code https} on the TLS listener. */
+    static Http2Headers upstreamRequest(HttpRequest request, String host, InetAddress client, boolean websocket, String scheme) {
         Http2Headers h = new DefaultHttp2Headers();
         h.method(request.method().name());
-        h.scheme("http");
+        h.scheme(scheme);
         h.authority(host);
         h.path(originForm(request.uri()));
         Set<String> named = TunnelHeaders.namedByConnection(request.headers().getAll(HttpHeaderNames.CONNECTION));
@@ -46,10 +51,10 @@ final class HeaderMapping {
         }
         String ip = client.getHostAddress();
         h.set("x-forwarded-for", ip);
-        h.set("x-forwarded-proto", "http");
+        h.set("x-forwarded-proto", scheme);
         h.set("x-forwarded-host", host);
         String forwardedFor = ip.contains(":") ? "\"[" + ip + "]\"" : ip;
-        h.set("forwarded", "for=" + forwardedFor + ";host=\"" + host.replace("\"", "") + "\";proto=http");
+        h.set("forwarded", "for=" + forwardedFor + ";host=\"" + host.replace("\"", "") + "\";proto=" + scheme);
         if (websocket) {
             h.set(TunnelHeaders.UPGRADE, "websocket");
         }

@@ -35,6 +35,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     static final long IDLE_SECONDS = 60;
 
     private final PublicRouting edge;
+    private final VisitorOrigin origin;
     private final HostRouting hosts;
     private final ArrayDeque<Object> parked = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -45,7 +46,12 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     private ScheduledFuture<?> idleClose;
 
     PublicRequestHandler(PublicRouting edge) {
+        this(edge, VisitorOrigin.PLAIN);
+    }
+
+    PublicRequestHandler(PublicRouting edge, VisitorOrigin origin) {
         this.edge = edge;
+        this.origin = origin;
         this.hosts = new HostRouting(edge.domain());
     }
 
@@ -127,8 +133,15 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
         }
         String host = request.headers().get(HttpHeaderNames.HOST);
         Optional<String> name = hosts.tunnelName(host);
-        boolean websocket = isWebSocketUpgrade(request);
-        current = new Exchange(this, ctx, edge, request, host, name.orElse(""), websocket);
+        if (origin.sniTunnel() != null && !name.equals(Optional.of(origin.sniTunnel()))) {
+            // One TLS connection, one tunnel: a Host naming another tunnel than the SNI is not served on it.
+            ReferenceCountUtil.release(request);
+            refuseAndClose(request, new Refusal(421, "misdirected_request",
+                    "this connection was opened for " + origin.sniTunnel() + "." + edge.domain() + ", not for " + host));
+            return;
+        }
+        boolean websocket = !origin.http2Stream() && isWebSocketUpgrade(request);
+        current = new Exchange(this, ctx, edge, request, host, name.orElse(""), websocket, origin);
         current.start();
     }
 
@@ -200,7 +213,12 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
         if (!reuseConnection) {
             closing = true;
             releaseParked();
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (origin.http2Stream()) {
+                ctx.flush(); // closing an HTTP/2 stream whose response did not end resets it
+                ctx.close();
+            } else {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         armIdleClose();

@@ -15,9 +15,11 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -37,6 +39,8 @@ public final class PresenceTracker implements SessionListener {
     private final Supplier<String> edgeAddress;
     private final Duration ttl;
     private final Executor blocking;
+    private static final int HEARTBEAT_READS_IN_PARALLEL = 32;
+    private final java.util.concurrent.atomic.AtomicBoolean beating = new java.util.concurrent.atomic.AtomicBoolean();
     private final TunnelDirectory directory;
     private final AgentRegistry registry;
     private final Map<String, CompletableFuture<Void>> chains = new ConcurrentHashMap<>();
@@ -70,19 +74,59 @@ public final class PresenceTracker implements SessionListener {
         }
     }
 
-    /** Refreshes every live session's TTL and drops sessions whose tunnel no longer admits them. Blocking. */
+    /**
+     * Refreshes every live session's TTL and drops sessions whose tunnel no longer admits them.
+     * One read per tunnel (not per connection), a bounded number in parallel, and never two rounds
+     * at once: with thousands of tunnels a sequential round outlasts the heartbeat period, and
+     * overlapping rounds would only pile up reads. Blocking.
+     */
     public void heartbeat() {
-        for (AgentSession session : registry.all()) {
-            if (!session.isActive()) {
-                continue;
+        if (!beating.compareAndSet(false, true)) {
+            log.warn("presence heartbeat skipped: the previous round is still running");
+            return;
+        }
+        try {
+            Map<String, List<AgentSession>> byTunnel = new HashMap<>();
+            for (AgentSession session : registry.all()) {
+                if (session.isActive()) {
+                    byTunnel.computeIfAbsent(session.tunnelId(), id -> new java.util.ArrayList<>()).add(session);
+                }
             }
-            Optional<TunnelRoute> current = directory.readById(session.tunnelId());
+            Semaphore permits = new Semaphore(HEARTBEAT_READS_IN_PARALLEL);
+            List<CompletableFuture<Void>> checks = new java.util.ArrayList<>();
+            for (var tunnel : byTunnel.entrySet()) {
+                permits.acquireUninterruptibly();
+                checks.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        check(tunnel.getKey(), tunnel.getValue());
+                    } finally {
+                        permits.release();
+                    }
+                }, blocking));
+            }
+            CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            beating.set(false);
+        }
+    }
+
+    private void check(String tunnelId, List<AgentSession> sessions) {
+        Optional<TunnelRoute> current;
+        try {
+            current = directory.readById(tunnelId);
+        } catch (RuntimeException e) {
+            // an unreadable tunnel is not a revoked one: keep the sessions, try again next beat
+            log.warn("presence heartbeat could not read tunnel {}: {}", tunnelId, e.toString());
+            sessions.forEach(session -> enqueue(session, () -> refresh(session)));
+            return;
+        }
+        for (AgentSession session : sessions) {
             if (current.isEmpty() || !current.get().stillAdmits(session.admittedAs())) {
                 log.info("heartbeat found {} revoked", session);
                 session.disconnect();
-                continue;
+            } else {
+                enqueue(session, () -> refresh(session));
             }
-            enqueue(session, () -> refresh(session));
         }
     }
 

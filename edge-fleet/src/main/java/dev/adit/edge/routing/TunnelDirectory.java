@@ -26,6 +26,8 @@ public final class TunnelDirectory {
     private final Duration positiveTtl;
     private final Duration negativeTtl;
     private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Optional<TunnelRoute>>> inflight = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public TunnelDirectory(DynamoDbClient dynamo, String table, Executor blocking, Duration positiveTtl, Duration negativeTtl) {
         this.dynamo = dynamo;
@@ -44,18 +46,49 @@ public final class TunnelDirectory {
         return Optional.of(e.route);
     }
 
-    /** The tunnel by name, from the cache or DynamoDB; completes on a blocking-pool thread on a miss. */
+    /**
+     * The tunnel by name, from the cache or DynamoDB. A miss is read once however many requests
+     * wait for it (no stampede when an entry expires under load), and an expired entry for a
+     * routable tunnel is served while it is re-read: change events remove entries outright, so
+     * what is served stale is only ever a tunnel nothing has changed.
+     */
     public CompletableFuture<Optional<TunnelRoute>> lookup(String name) {
-        Optional<Optional<TunnelRoute>> hit = cached(name);
-        if (hit.isPresent()) {
-            return CompletableFuture.completedFuture(hit.get());
+        Entry entry = cache.get(name);
+        if (entry != null) {
+            if (entry.expiresAtNanos - System.nanoTime() >= 0) {
+                return CompletableFuture.completedFuture(entry.route);
+            }
+            if (entry.route.filter(TunnelRoute::routable).isPresent()) {
+                load(name);
+                return CompletableFuture.completedFuture(entry.route);
+            }
         }
-        return CompletableFuture.supplyAsync(() -> {
-            Optional<TunnelRoute> route = readThrough(name);
-            Duration ttl = route.filter(TunnelRoute::routable).isPresent() ? positiveTtl : negativeTtl;
-            cache.put(name, new Entry(route, System.nanoTime() + ttl.toNanos()));
-            return route;
-        }, blocking);
+        return load(name);
+    }
+
+    private CompletableFuture<Optional<TunnelRoute>> load(String name) {
+        CompletableFuture<Optional<TunnelRoute>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<TunnelRoute>> running = inflight.putIfAbsent(name, mine);
+        if (running != null) {
+            return running;
+        }
+        long generationAtStart = generation.get();
+        blocking.execute(() -> {
+            try {
+                Optional<TunnelRoute> route = readThrough(name);
+                // an invalidation while we read means what we read may predate the change: do not cache it
+                if (generation.get() == generationAtStart) {
+                    Duration ttl = route.filter(TunnelRoute::routable).isPresent() ? positiveTtl : negativeTtl;
+                    cache.put(name, new Entry(route, System.nanoTime() + ttl.toNanos()));
+                }
+                mine.complete(route);
+            } catch (Throwable failure) {
+                mine.completeExceptionally(failure);
+            } finally {
+                inflight.remove(name, mine);
+            }
+        });
+        return mine;
     }
 
     /** Straight from DynamoDB, never cached: used to admit agents. Blocking. */
@@ -76,11 +109,13 @@ public final class TunnelDirectory {
 
     public void invalidate(String name) {
         if (name != null) {
+            generation.incrementAndGet();
             cache.remove(name);
         }
     }
 
     public void invalidateAll() {
+        generation.incrementAndGet();
         cache.clear();
     }
 

@@ -1,5 +1,6 @@
 package dev.adit.edge.routing;
 
+import dev.adit.events.tunnels.TlsMode;
 import dev.adit.events.tunnels.TunnelStatus;
 
 import java.util.Map;
@@ -9,7 +10,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** What the edge needs to know about a tunnel to route to it and to admit its agents. */
 public record TunnelRoute(String id, String organizationId, String name, Optional<TunnelStatus> status,
-                          String secretHash, long secretVersion) {
+                          String secretHash, long secretVersion, TlsMode tlsMode) {
+
+    public TunnelRoute {
+        tlsMode = tlsMode == null ? TlsMode.EDGE : tlsMode;
+    }
+
+    /** Where TLS ends for this tunnel on the public TLS listener: at the edge, or at the agent. */
+    public boolean passthrough() {
+        return tlsMode == TlsMode.PASSTHROUGH;
+    }
 
     public boolean routable() {
         return status.map(TunnelStatus::routable).orElse(false);
@@ -29,7 +39,8 @@ public record TunnelRoute(String id, String organizationId, String name, Optiona
         AttributeValue version = item.get("secret_version");
         long secretVersion = version == null || version.n() == null ? 0 : Long.parseLong(version.n());
         return Optional.of(new TunnelRoute(s(item, "id"), s(item, "organization_id"), s(item, "tunnel_name"),
-                TunnelStatus.fromWire(s(item, "status")), s(item, "secret_hash"), secretVersion));
+                TunnelStatus.fromWire(s(item, "status")), s(item, "secret_hash"), secretVersion,
+                TlsMode.fromWire(s(item, "tls_mode")).orElse(TlsMode.EDGE)));
     }
 
     private static String s(Map<String, AttributeValue> item, String name) {
@@ -40,6 +51,6 @@ public record TunnelRoute(String id, String organizationId, String name, Optiona
     @Override
     public String toString() {
         return "TunnelRoute[id=" + id + ", name=" + name + ", status=" + status.map(TunnelStatus::wireName).orElse("?")
-                + ", secretVersion=" + secretVersion + "]";
+                + ", secretVersion=" + secretVersion + ", tlsMode=" + tlsMode.wireName() + "]";
     }
 }

@@ -1,0 +1,139 @@
+package dev.adit.launcher;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.adit.cli.CliConfig;
+import dev.adit.cli.ExposeCommand;
+import dev.adit.edge.tls.LocalIdentity;
+import dev.adit.edge.tls.Pem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** HTTPS through the local stack: a passthrough tunnel whose TLS ends in the CLI agent with a key made on this machine. */
+class TlsEndToEndTest {
+    private static LocalStack stack;
+    private static HttpServer local;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(new LocalStack.Settings(LocalStack.Ports.any(), Optional.empty(), "adit", "24h"));
+        local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        local.createContext("/", exchange -> {
+            byte[] body = "secret plaintext".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        local.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.stop(0);
+        stack.close();
+    }
+
+    @Test
+    void passthroughTunnelPresentsTheAgentsOwnCertificate(@TempDir Path configDir) throws Exception {
+        CliConfig config = CliConfig.load(configDir);
+        config.apiKey(signup());
+        config.save();
+        String name = "tls-" + UUID.randomUUID().toString().substring(0, 8);
+        ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
+                "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
+                Integer.toString(local.getAddress().getPort())));
+        try {
+            String answer = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                answer = httpsGet(name);
+                if (answer.startsWith("HTTP/1.1 200")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(answer != null && answer.startsWith("HTTP/1.1 200") && answer.endsWith("secret plaintext"), answer);
+            X509Certificate served = lastPeerCertificate;
+            assertEquals("CN=" + name + ".localhost", served.getSubjectX500Principal().getName());
+            Path keyFile;
+            try (var files = Files.walk(configDir.resolve("tls"))) {
+                keyFile = files.filter(p -> p.getFileName().toString().equals("cert.pem")).findFirst().orElseThrow();
+            }
+            assertEquals(Pem.certificates(keyFile).getFirst(), served, "the visitor sees the certificate made for the agent's key");
+        } finally {
+            expose.shutdown();
+            agent.join(Duration.ofSeconds(10));
+        }
+    }
+
+    private static volatile X509Certificate lastPeerCertificate;
+
+    /** GET / over TLS to the edge's TLS port with SNI NAME.localhost, trusting only the local CA. */
+    private static String httpsGet(String name) {
+        try {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            List<X509Certificate> anchors = Pem.certificates(stack.stateDir().resolve(LocalIdentity.CA_FILE));
+            for (int i = 0; i < anchors.size(); i++) {
+                trust.setCertificateEntry("ca" + i, anchors.get(i));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), stack.edge().tlsPort())) {
+                socket.setSoTimeout(10_000);
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(name + ".localhost")));
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                lastPeerCertificate = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+                socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + name + ".localhost\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (Exception e) {
+            return "failed: " + e;
+        }
+    }
+
+    private static String signup() throws Exception {
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/auth/signup"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"tls-" + UUID.randomUUID()
+                        + "@example.test\",\"password\":\"correct horse battery\",\"name\":\"T\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("api_key").asText();
+    }
+}
