@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * edge opens is one public request. Windows bound what a slow local service can leave buffered.
  */
 final class AgentHttp2 {
-    static final int STREAM_WINDOW = 256 * 1024;
+    static final int STREAM_WINDOW = 1024 * 1024;
+    static final int MAX_FRAME = 64 * 1024;
     static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
     static final int MAX_CONCURRENT_STREAMS = 1000;
 
@@ -29,7 +30,8 @@ final class AgentHttp2 {
         pipeline.addAfter("keepalive", "h2", Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                        .initialWindowSize(STREAM_WINDOW))
+                        .initialWindowSize(STREAM_WINDOW)
+                        .maxFrameSize(MAX_FRAME))
                 .gracefulShutdownTimeoutMillis(0)
                 .build());
         pipeline.addAfter("h2", "h2-mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
