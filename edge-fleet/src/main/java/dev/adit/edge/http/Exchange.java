@@ -62,6 +62,9 @@ final class Exchange {
     private final ArrayDeque<Object> early = new ArrayDeque<>();
 
     private Optional<TunnelRoute> route = Optional.empty();
+    /** While a batch of response frames is handled: write, and flush once at its end. */
+    private boolean batching;
+    private boolean flushPending;
     private Http2StreamChannel stream;
     private boolean requestEnded;
     private boolean responseStarted;
@@ -177,16 +180,28 @@ final class Exchange {
         if (viaPeer) {
             headers.set(PeerRouting.TUNNEL_ID_HEADER, route.orElseThrow().id());
         }
-        stream.write(new DefaultHttp2HeadersFrame(headers, endNow));
         if (endNow || websocket) {
             armTimeout();
         }
+        // Headers, any body that arrived early, the flush and the first read go to the agent's event
+        // loop as one task: one wake-up of that thread per request instead of one per call.
+        java.util.List<Object> frames = new java.util.ArrayList<>();
+        frames.add(new DefaultHttp2HeadersFrame(headers, endNow));
         Object piece;
         while ((piece = early.poll()) != null) {
-            writeBody((HttpContent) piece);
+            bodyFrame((HttpContent) piece).ifPresent(frames::add);
         }
-        stream.flush();
-        stream.read();
+        Http2StreamChannel opened = stream;
+        Runnable send = () -> {
+            frames.forEach(opened::write);
+            opened.flush();
+            opened.read();
+        };
+        if (opened.eventLoop().inEventLoop()) {
+            send.run();
+        } else {
+            opened.eventLoop().execute(send);
+        }
         connection.maybeRead();
     }
 
@@ -199,21 +214,54 @@ final class Exchange {
         } else if (stream == null) {
             early.add(content);
         } else {
-            writeBody(content);
-            stream.flush();
+            bodyFrame(content).ifPresent(stream::writeAndFlush);
         }
     }
 
-    private void writeBody(HttpContent content) {
+    /** The DATA frame that carries this piece of the request body, if it carries anything. */
+    private java.util.Optional<DefaultHttp2DataFrame> bodyFrame(HttpContent content) {
         if (!hasBody) {
             content.release(); // the empty end of a bodiless request; END_STREAM went with the headers
-            return;
+            return java.util.Optional.empty();
         }
         boolean last = content instanceof LastHttpContent;
         bytesIn += content.content().readableBytes();
-        stream.write(new DefaultHttp2DataFrame(content.content(), last));
         if (last) {
             armTimeout();
+        }
+        return java.util.Optional.of(new DefaultHttp2DataFrame(content.content(), last));
+    }
+
+    /**
+     * The response frames one read of the agent stream produced, handled in one task on the
+     * visitor's loop and flushed once at the end: SSE and chunked bodies still reach the visitor as
+     * soon as they arrive, without a flush per frame.
+     */
+    void onResponseFrames(java.util.List<Object> frames) {
+        batching = true;
+        try {
+            for (Object frame : frames) {
+                if (frame instanceof io.netty.handler.codec.http2.Http2HeadersFrame headers) {
+                    onResponseHeaders(headers.headers(), headers.isEndStream());
+                } else if (frame instanceof io.netty.handler.codec.http2.Http2DataFrame data) {
+                    onResponseData(data.content(), data.isEndStream());
+                }
+            }
+        } finally {
+            batching = false;
+            if (flushPending) {
+                flushPending = false;
+                visitor.flush();
+            }
+        }
+    }
+
+    private void send(Object message) {
+        if (batching) {
+            visitor.write(message);
+            flushPending = true;
+        } else {
+            visitor.writeAndFlush(message);
         }
     }
 
@@ -257,7 +305,7 @@ final class Exchange {
             connection.maybeRead();
             return;
         }
-        visitor.writeAndFlush(HeaderMapping.downstreamResponse(headers, request, keepAlive));
+        send(HeaderMapping.downstreamResponse(headers, request, keepAlive));
         if (endStream) {
             endResponse();
         }
@@ -270,7 +318,7 @@ final class Exchange {
         }
         bytesOut += data.readableBytes();
         if (upgraded) {
-            visitor.writeAndFlush(data);
+            send(data);
             if (endStream) {
                 finish(false);
             }
@@ -278,8 +326,8 @@ final class Exchange {
             visitor.write(new DefaultLastHttpContent(data));
             endResponse();
         } else {
-            // Flushed piece by piece: SSE and chunked responses reach the visitor as they arrive.
-            visitor.writeAndFlush(new DefaultHttpContent(data));
+            // Flushed per read of the agent stream: SSE and chunked responses reach the visitor as they arrive.
+            send(new DefaultHttpContent(data));
         }
     }
 

@@ -7,6 +7,9 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Sits on the agent stream's child channel and hands response frames to the {@link Exchange}, on
  * the visitor's event loop. It pulls the next frame only while the visitor can take more, so an
@@ -14,6 +17,8 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
     private final Exchange exchange;
+    /** Frames of the current read, handed to the visitor's loop together at read-complete. */
+    private List<Object> batch = new ArrayList<>();
 
     UpstreamStreamHandler(Exchange exchange) {
         this.exchange = exchange;
@@ -22,15 +27,24 @@ final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         switch (msg) {
-            case Http2HeadersFrame headers -> exchange.onVisitorLoop(() -> exchange.onResponseHeaders(headers.headers(), headers.isEndStream()));
-            case Http2DataFrame data -> exchange.onVisitorLoop(() -> exchange.onResponseData(data.content(), data.isEndStream()));
+            case Http2HeadersFrame headers -> batch.add(headers);
+            case Http2DataFrame data -> batch.add(data);
             case Http2ResetFrame reset -> ctx.close();
             default -> ReferenceCountUtil.release(msg);
         }
     }
 
+    private void handOver() {
+        if (!batch.isEmpty()) {
+            List<Object> frames = batch;
+            batch = new ArrayList<>();
+            exchange.onVisitorLoop(() -> exchange.onResponseFrames(frames));
+        }
+    }
+
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        handOver();
         if (exchange.visitorWritable()) {
             ctx.read();
         }
@@ -47,6 +61,7 @@ final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        handOver();
         exchange.onVisitorLoop(exchange::onStreamClosed);
     }
 
