@@ -37,6 +37,9 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
     private int status;
     private boolean keepAlive;
 
+    /** Frames written during this read and not yet flushed: flushed once when the read completes. */
+    private boolean flushPending;
+
     LocalResponseHandler(AgentStreamHandler request, Channel stream, boolean websocket) {
         this.request = request;
         this.stream = stream;
@@ -78,7 +81,14 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             boolean last = content instanceof LastHttpContent;
-            stream.writeAndFlush(new DefaultHttp2DataFrame(content.content(), last));
+            // the end of a response goes out at once; pieces before it wait for the read to complete,
+            // so headers and body leave in one TLS record instead of one per piece
+            if (last) {
+                stream.writeAndFlush(new DefaultHttp2DataFrame(content.content(), true));
+            } else {
+                stream.write(new DefaultHttp2DataFrame(content.content(), false));
+                flushPending = true;
+            }
             if (last) {
                 ended = true;
                 request.report(status);
@@ -91,9 +101,10 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
         } else if (!(msg instanceof HttpResponse)) {
             ReferenceCountUtil.release(msg);
         } else {
-            stream.flush();
+            flushPending = true;
         }
     }
+
 
     private void upgrade(ChannelHandlerContext ctx, HttpResponse response) {
         Http2Headers h = toHttp2(response).status("200");
@@ -120,6 +131,10 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (flushPending) {
+            flushPending = false;
+            stream.flush();
+        }
         if (stream.isWritable()) {
             ctx.read();
         }
