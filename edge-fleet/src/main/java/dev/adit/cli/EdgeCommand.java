@@ -45,7 +45,7 @@ public final class EdgeCommand implements Callable<Integer> {
     int tlsPort;
 
     @Option(names = "--public-tls-cert", description = "PEM chain of the wildcard certificate *.DOMAIN for edge-mode tunnels "
-            + "(default: edge-public.pem in --data-dir, if there; without one the TLS listener is off).")
+            + "(without one the TLS listener is off).")
     Path publicTlsCert;
 
     @Option(names = "--public-tls-key", description = "PEM private key for --public-tls-cert.")
@@ -131,11 +131,7 @@ public final class EdgeCommand implements Callable<Integer> {
             }
             return java.util.Optional.of(Pem.identity(publicTlsCert, publicTlsKey));
         }
-        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".adit", "data");
-        Path chain = dir.resolve("edge-public.pem");
-        Path key = dir.resolve("edge-public-key.pem");
-        return java.nio.file.Files.isReadable(chain) && java.nio.file.Files.isReadable(key)
-                ? java.util.Optional.of(Pem.identity(chain, key)) : java.util.Optional.empty();
+        return java.util.Optional.empty();
     }
 
     private TlsIdentity identity() {

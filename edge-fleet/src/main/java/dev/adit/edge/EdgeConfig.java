@@ -1,5 +1,6 @@
 package dev.adit.edge;
 
+import dev.adit.edge.tls.PublicCertificates;
 import dev.adit.edge.tls.TlsIdentity;
 import dev.adit.events.table.AditTable;
 
@@ -25,7 +26,7 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
                          String domain, Optional<URI> dynamoEndpoint, String region, String table, TlsIdentity agentTls,
                          String internalAddress, Duration upstreamTimeout, Duration presenceTtl, Duration presenceHeartbeat,
                          Duration usageFlushInterval, Duration routeCacheTtl, Duration negativeCacheTtl,
-                         int tlsPort, Optional<TlsIdentity> publicTls) {
+                         int tlsPort, Optional<PublicCertificates> publicTls) {
 
     public EdgeConfig {
         Objects.requireNonNull(edgeId);
@@ -58,7 +59,7 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
         private Duration routeCacheTtl = Duration.ofSeconds(5);
         private Duration negativeCacheTtl = Duration.ofSeconds(2);
         private int tlsPort = 8443;
-        private Optional<TlsIdentity> publicTls = Optional.empty();
+        private Optional<PublicCertificates> publicTls = Optional.empty();
 
         private Builder(TlsIdentity agentTls) {
             this.agentTls = agentTls;
@@ -75,7 +76,13 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
         /** The public TLS listener's port (default 8443, 0 = any free port); it runs only with {@link #publicTls}. */
         public Builder tlsPort(int v) { tlsPort = v; return this; }
         /** Turns the public TLS listener on, presenting this identity (a certificate for {@code *.{domain}}). */
-        public Builder publicTls(TlsIdentity wildcardIdentity) { publicTls = Optional.ofNullable(wildcardIdentity); return this; }
+        public Builder publicTls(TlsIdentity wildcardIdentity) {
+            publicTls = Optional.ofNullable(wildcardIdentity).map(PublicCertificates::wildcard);
+            return this;
+        }
+
+        /** Certificates chosen by hostname, e.g. issued per tunnel by a local CA. */
+        public Builder publicCertificates(PublicCertificates certificates) { publicTls = Optional.ofNullable(certificates); return this; }
         public Builder domain(String v) { domain = v; return this; }
         public Builder dynamoEndpoint(URI v) { dynamoEndpoint = Optional.ofNullable(v); return this; }
         public Builder region(String v) { region = v; return this; }

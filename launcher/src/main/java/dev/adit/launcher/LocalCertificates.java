@@ -25,9 +25,6 @@ final class LocalCertificates {
     private LocalCertificates() {
     }
 
-    static final String PUBLIC_CHAIN_FILE = "edge-public.pem";
-    static final String PUBLIC_KEY_FILE = "edge-public-key.pem";
-
     /** The agent listener's certificate, for localhost and 127.0.0.1. */
     static TlsIdentity agentListener(Path stateDir) {
         CertificateAuthority ca = CaSource.loadOrCreate(stateDir, "Adit local");
@@ -38,17 +35,24 @@ final class LocalCertificates {
         return LocalIdentity.loadOrCreate(stateDir);
     }
 
-    /** The public TLS listener's wildcard certificate for edge-mode tunnels, *.localhost. */
-    static TlsIdentity publicWildcard(Path stateDir) {
+    /**
+     * Certificates for edge-mode tunnels issued per hostname by the local CA, on first use: curl and
+     * browsers refuse a wildcard directly under localhost, so *.localhost would not verify.
+     */
+    static dev.adit.edge.tls.PublicCertificates perHost(Path stateDir) {
         CertificateAuthority ca = CaSource.loadOrCreate(stateDir, "Adit local");
-        Path chain = stateDir.resolve(PUBLIC_CHAIN_FILE);
-        Path key = stateDir.resolve(PUBLIC_KEY_FILE);
-        boolean valid = java.nio.file.Files.isReadable(chain) && java.nio.file.Files.isReadable(key)
-                && dev.adit.edge.tls.Pem.certificates(chain).getFirst().getNotAfter().after(new java.util.Date());
-        if (!valid) {
-            issue(ca, stateDir, PUBLIC_CHAIN_FILE, PUBLIC_KEY_FILE, List.of("*.localhost", "localhost"), List.of());
-        }
-        return dev.adit.edge.tls.Pem.identity(chain, key);
+        java.util.Map<String, TlsIdentity> issued = new java.util.concurrent.ConcurrentHashMap<>();
+        return hostname -> issued.computeIfAbsent(hostname, host -> {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                KeyPair keys = generator.generateKeyPair();
+                X509Certificate leaf = ca.issueServer(keys.getPublic(), List.of(host), List.of(), Duration.ofDays(30));
+                return new TlsIdentity(keys.getPrivate(), List.of(leaf, ca.intermediate()));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot issue a certificate for " + host, e);
+            }
+        });
     }
 
     private static void issue(CertificateAuthority ca, Path dir, String chainFile, String keyFile, List<String> names, List<String> ips) {

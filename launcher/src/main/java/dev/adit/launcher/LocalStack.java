@@ -84,7 +84,7 @@ public final class LocalStack implements AutoCloseable {
             edge = new EdgeServer(EdgeConfig.builder(LocalCertificates.agentListener(stateDir))
                     .edgeId("local-edge")
                     .publicPort(ports.http()).agentPort(ports.agent()).adminPort(ports.admin()).internalPort(ports.internal())
-                    .tlsPort(ports.tls()).publicTls(LocalCertificates.publicWildcard(stateDir))
+                    .tlsPort(ports.tls()).publicCertificates(LocalCertificates.perHost(stateDir))
                     .domain("localhost")
                     .dynamoEndpoint(dynamo.endpoint())
                     .table(settings.table())

@@ -97,6 +97,35 @@ class TlsEndToEndTest {
         }
     }
 
+    @Test
+    void edgeModeTunnelIsServedOverHttpsWithACertificateForItsName(@TempDir Path configDir) throws Exception {
+        CliConfig config = CliConfig.load(configDir);
+        config.apiKey(signup());
+        config.save();
+        String name = "https-" + UUID.randomUUID().toString().substring(0, 8);
+        ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
+                "--config-dir", configDir.toString(), "--subdomain", name, Integer.toString(local.getAddress().getPort())));
+        try {
+            String answer = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                answer = httpsGet(name);
+                if (answer.startsWith("HTTP/1.1 200")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(answer != null && answer.startsWith("HTTP/1.1 200"), answer);
+            assertTrue(answer.toLowerCase().contains("x-forwarded-proto") || answer.endsWith("secret plaintext"), answer);
+            // the name itself, not a wildcard: curl and browsers refuse *.localhost
+            assertEquals("CN=" + name + ".localhost", lastPeerCertificate.getSubjectX500Principal().getName());
+        } finally {
+            expose.shutdown();
+            agent.join(Duration.ofSeconds(10));
+        }
+    }
+
     private static volatile X509Certificate lastPeerCertificate;
 
     /** GET / over TLS to the edge's TLS port with SNI NAME.localhost, trusting only the local CA. */

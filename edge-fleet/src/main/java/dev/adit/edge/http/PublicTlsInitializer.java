@@ -1,6 +1,7 @@
 package dev.adit.edge.http;
 
 import dev.adit.edge.routing.TunnelRoute;
+import dev.adit.edge.tls.PublicCertificates;
 import dev.adit.edge.tls.TlsIdentity;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -46,15 +47,25 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
     static final String SNI = "sni";
 
     private final PublicRouting edge;
-    private final SslContext edgeTls;
+    private final PublicCertificates certificates;
+    /** One context per certificate, not per hostname: a wildcard serves every name from one context. */
+    private final java.util.Map<TlsIdentity, SslContext> contexts = new java.util.concurrent.ConcurrentHashMap<>();
     private final HostRouting hosts;
     private volatile PassthroughTap tap = PassthroughTap.NONE;
 
-    public PublicTlsInitializer(PublicRouting edge, TlsIdentity wildcard) {
+    public PublicTlsInitializer(PublicRouting edge, PublicCertificates certificates) {
         this.edge = edge;
         this.hosts = new HostRouting(edge.domain());
+        this.certificates = certificates;
+    }
+
+    private SslContext contextFor(String hostname) {
+        return contexts.computeIfAbsent(certificates.forHost(hostname), PublicTlsInitializer::serverContext);
+    }
+
+    private static SslContext serverContext(TlsIdentity identity) {
         try {
-            this.edgeTls = SslContextBuilder.forServer(wildcard.key(), wildcard.chain().toArray(X509Certificate[]::new))
+            return SslContextBuilder.forServer(identity.key(), identity.chain().toArray(X509Certificate[]::new))
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
@@ -151,7 +162,7 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
         private void terminate(ChannelHandlerContext ctx, TunnelRoute route) {
             ChannelPipeline p = ctx.pipeline();
             // Replacing hands the buffered ClientHello to the SslHandler.
-            p.replace(this, "tls", edgeTls.newHandler(ctx.alloc()));
+            p.replace(this, "tls", contextFor(route.name() + "." + edge.domain()).newHandler(ctx.alloc()));
             p.addLast("alpn", new Alpn(route.name()));
         }
     }
