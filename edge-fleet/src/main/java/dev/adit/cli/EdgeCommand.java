@@ -3,7 +3,7 @@ package dev.adit.cli;
 import dev.adit.edge.EdgeConfig;
 import dev.adit.edge.EdgeServer;
 import dev.adit.edge.tls.LocalIdentity;
-import dev.adit.edge.tls.Pem;
+import dev.adit.pki.Pem;
 import dev.adit.edge.tls.TlsIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -129,7 +129,7 @@ public final class EdgeCommand implements Callable<Integer> {
             if (publicTlsCert == null || publicTlsKey == null) {
                 throw new CliException("--public-tls-cert and --public-tls-key go together");
             }
-            return java.util.Optional.of(Pem.identity(publicTlsCert, publicTlsKey));
+            return java.util.Optional.of(TlsIdentity.fromPem(publicTlsCert, publicTlsKey));
         }
         return java.util.Optional.empty();
     }
@@ -139,7 +139,7 @@ public final class EdgeCommand implements Callable<Integer> {
             if (tlsCert == null || tlsKey == null) {
                 throw new CliException("--tls-cert and --tls-key go together");
             }
-            return Pem.identity(tlsCert, tlsKey);
+            return TlsIdentity.fromPem(tlsCert, tlsKey);
         }
         return LocalIdentity.loadOrCreate(dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".adit", "data"));
     }

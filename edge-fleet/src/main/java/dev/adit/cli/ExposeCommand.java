@@ -5,7 +5,7 @@ import dev.adit.agent.Agent;
 import dev.adit.agent.AgentConfig;
 import dev.adit.agent.AgentState;
 import dev.adit.agent.CompletedRequest;
-import dev.adit.edge.tls.Pem;
+import dev.adit.pki.Pem;
 import dev.adit.edge.tls.TlsIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

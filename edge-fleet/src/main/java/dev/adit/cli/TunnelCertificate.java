@@ -1,7 +1,7 @@
 package dev.adit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.adit.edge.tls.Pem;
+import dev.adit.pki.Pem;
 import dev.adit.edge.tls.TlsIdentity;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;

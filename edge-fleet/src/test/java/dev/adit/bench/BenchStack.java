@@ -7,7 +7,7 @@ import dev.adit.dynamodb.embedded.EmbeddedDynamoDb;
 import dev.adit.edge.EdgeConfig;
 import dev.adit.edge.EdgeServer;
 import dev.adit.edge.routing.DynamoStreamRoutingFeed;
-import dev.adit.edge.tls.Pem;
+import dev.adit.pki.Pem;
 import dev.adit.edge.tls.SelfSignedCa;
 import dev.adit.edge.tls.TlsIdentity;
 import dev.adit.events.secrets.SecretHashes;

@@ -1,6 +1,6 @@
 package dev.adit.bench;
 
-import dev.adit.edge.tls.Pem;
+import dev.adit.pki.Pem;
 import dev.adit.protocol.KeepAlive;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

@@ -1,6 +1,6 @@
 package dev.adit.edge;
 
-import dev.adit.edge.tls.Pem;
+import dev.adit.pki.Pem;
 import dev.adit.edge.tls.SelfSignedCa;
 import dev.adit.edge.tls.TlsIdentity;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class PemTest {
         Files.writeString(dir.resolve("key.pem"), Pem.encode(issued.key()));
         Files.writeString(dir.resolve("ca.pem"), Pem.encode(ca.certificate()));
 
-        TlsIdentity loaded = Pem.identity(dir.resolve("chain.pem"), dir.resolve("key.pem"));
+        TlsIdentity loaded = TlsIdentity.fromPem(dir.resolve("chain.pem"), dir.resolve("key.pem"));
         assertEquals(issued.chain(), loaded.chain());
         assertEquals(issued.key(), loaded.key());
         assertEquals(List.of(ca.certificate()), Pem.certificates(dir.resolve("ca.pem")));

@@ -2,9 +2,9 @@ package dev.adit.launcher;
 
 import dev.adit.edge.tls.LocalIdentity;
 import dev.adit.edge.tls.TlsIdentity;
-import dev.adit.functions.certs.CaSource;
-import dev.adit.functions.certs.CertificateAuthority;
-import dev.adit.functions.certs.Pems;
+import dev.adit.pki.CaFiles;
+import dev.adit.pki.CertificateAuthority;
+import dev.adit.pki.Pem;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,10 +27,10 @@ final class LocalCertificates {
 
     /** The agent listener's certificate, for localhost and 127.0.0.1. */
     static TlsIdentity agentListener(Path stateDir) {
-        CertificateAuthority ca = CaSource.loadOrCreate(stateDir, "Adit local");
+        CertificateAuthority ca = CaFiles.loadOrCreate(stateDir, "Adit local");
         if (!LocalIdentity.present(stateDir)) {
             issue(ca, stateDir, LocalIdentity.CHAIN_FILE, LocalIdentity.KEY_FILE, List.of("localhost"), List.of("127.0.0.1", "::1"));
-            write(stateDir.resolve(LocalIdentity.CA_FILE), Pems.encode(ca.root()));
+            write(stateDir.resolve(LocalIdentity.CA_FILE), Pem.encode(ca.root()));
         }
         return LocalIdentity.loadOrCreate(stateDir);
     }
@@ -40,7 +40,7 @@ final class LocalCertificates {
      * browsers refuse a wildcard directly under localhost, so *.localhost would not verify.
      */
     static dev.adit.edge.tls.PublicCertificates perHost(Path stateDir) {
-        CertificateAuthority ca = CaSource.loadOrCreate(stateDir, "Adit local");
+        CertificateAuthority ca = CaFiles.loadOrCreate(stateDir, "Adit local");
         java.util.Map<String, TlsIdentity> issued = new java.util.concurrent.ConcurrentHashMap<>();
         return hostname -> issued.computeIfAbsent(hostname, host -> {
             try {
@@ -61,8 +61,8 @@ final class LocalCertificates {
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair keys = generator.generateKeyPair();
             X509Certificate leaf = ca.issueServer(keys.getPublic(), names, ips, Duration.ofDays(397));
-            write(dir.resolve(keyFile), Pems.encode(keys.getPrivate()));
-            write(dir.resolve(chainFile), Pems.encode(leaf, ca.intermediate()));
+            write(dir.resolve(keyFile), Pem.encode(keys.getPrivate()));
+            write(dir.resolve(chainFile), Pem.encode(leaf, ca.intermediate()));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot issue the edge certificate for " + names, e);
         }
@@ -70,7 +70,7 @@ final class LocalCertificates {
 
     private static void write(Path file, String content) {
         try {
-            CaSource.writePrivate(file, content);
+            CaFiles.writePrivate(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep " + file, e);
         }

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.adit.cli.CliConfig;
 import dev.adit.cli.ExposeCommand;
 import dev.adit.edge.tls.LocalIdentity;
-import dev.adit.edge.tls.Pem;
+import dev.adit.pki.Pem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

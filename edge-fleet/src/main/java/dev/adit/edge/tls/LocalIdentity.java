@@ -1,5 +1,7 @@
 package dev.adit.edge.tls;
 
+import dev.adit.pki.Pem;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +31,7 @@ public final class LocalIdentity {
         Path chain = directory.resolve(CHAIN_FILE);
         Path key = directory.resolve(KEY_FILE);
         if (Files.isReadable(chain) && Files.isReadable(key) && stillValid(chain)) {
-            return Pem.identity(chain, key);
+            return TlsIdentity.fromPem(chain, key);
         }
         SelfSignedCa ca = SelfSignedCa.create("Adit local CA");
         TlsIdentity identity = ca.issueServer("localhost", List.of("localhost"), List.of("127.0.0.1", "::1"));

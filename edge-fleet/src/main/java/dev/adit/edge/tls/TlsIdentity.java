@@ -17,6 +17,11 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
         chain = List.copyOf(chain);
     }
 
+    /** An identity from PEM files: the certificate chain (leaf first) and its unencrypted private key. */
+    public static TlsIdentity fromPem(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
+        return new TlsIdentity(dev.adit.pki.Pem.privateKey(privateKey), dev.adit.pki.Pem.certificates(certificateChain));
+    }
+
     public SslContext serverContext() {
         try {
             return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))

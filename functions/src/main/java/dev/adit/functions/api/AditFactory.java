@@ -4,8 +4,8 @@ import dev.adit.events.table.AditTable;
 import dev.adit.functions.auth.AccountService;
 import dev.adit.functions.auth.Authenticator;
 import dev.adit.functions.auth.PasswordHasher;
-import dev.adit.functions.certs.CaSource;
-import dev.adit.functions.certs.CertificateAuthority;
+import dev.adit.pki.CaFiles;
+import dev.adit.pki.CertificateAuthority;
 import dev.adit.functions.edges.EdgeDirectory;
 import dev.adit.functions.tunnels.TunnelCertificates;
 import dev.adit.functions.finalizer.TunnelFinalizer;
@@ -154,8 +154,8 @@ public class AditFactory {
                                           @Value("${adit.ca.intermediate-key-pem:}") String intermediateKeyPem,
                                           @Value("${adit.ca.certificate-validity:90d}") Duration validity) {
         Optional<CertificateAuthority> ca = !intermediateKeyPem.isBlank()
-                ? Optional.of(CaSource.fromPem(rootPem, intermediatePem, intermediateKeyPem))
-                : Optional.of(dir).filter(d -> !d.isBlank()).flatMap(d -> CaSource.fromDirectory(java.nio.file.Path.of(d)));
+                ? Optional.of(CaFiles.fromPem(rootPem, intermediatePem, intermediateKeyPem))
+                : Optional.of(dir).filter(d -> !d.isBlank()).flatMap(d -> CaFiles.fromDirectory(java.nio.file.Path.of(d)));
         return new TunnelCertificates(dynamo, queries, ca, validity, settings, clock);
     }
 

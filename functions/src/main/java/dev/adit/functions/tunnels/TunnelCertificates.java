@@ -5,9 +5,9 @@ import dev.adit.events.tunnels.TlsMode;
 import dev.adit.events.tunnels.TunnelItem;
 import dev.adit.events.tunnels.TunnelStatus;
 import dev.adit.functions.auth.Caller;
-import dev.adit.functions.certs.CertificateAuthority;
+import dev.adit.pki.CertificateAuthority;
 import dev.adit.functions.certs.CsrCheck;
-import dev.adit.functions.certs.Pems;
+import dev.adit.pki.Pem;
 import dev.adit.functions.errors.ApiException;
 import dev.adit.functions.platform.Dynamo;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -69,8 +69,8 @@ public final class TunnelCertificates {
                     .conditionExpression("organization_id = :org AND tls_mode = :passthrough AND #s IN (:active, :awaiting)")
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(
-                            ":pem", Dynamo.s(Pems.encode(certificate) + Pems.encode(authority.intermediate())),
-                            ":fp", Dynamo.s(Pems.fingerprint(certificate)),
+                            ":pem", Dynamo.s(Pem.encode(certificate) + Pem.encode(authority.intermediate())),
+                            ":fp", Dynamo.s(Pem.fingerprint(certificate)),
                             ":exp", Dynamo.n(certificate.getNotAfter().getTime()),
                             ":active", Dynamo.s(TunnelStatus.ACTIVE.wireName()),
                             ":awaiting", Dynamo.s(TunnelStatus.AWAITING_CERT.wireName()),

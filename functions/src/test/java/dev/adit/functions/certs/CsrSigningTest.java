@@ -1,5 +1,7 @@
 package dev.adit.functions.certs;
 
+import dev.adit.pki.Pem;
+
 import dev.adit.events.table.Keys;
 import dev.adit.functions.testing.ApiClient;
 import dev.adit.functions.testing.LocalStack;
@@ -58,7 +60,7 @@ class CsrSigningTest {
         List<X509Certificate> chain = certificates(signed.text("cert_pem"));
         X509Certificate leaf = chain.getFirst();
         assertEquals(keys.getPublic(), leaf.getPublicKey(), "the certificate is for the agent's own key");
-        assertEquals(Pems.fingerprint(leaf), signed.text("cert_fingerprint_sha256"));
+        assertEquals(Pem.fingerprint(leaf), signed.text("cert_fingerprint_sha256"));
         Duration validity = Duration.between(Instant.now(), Instant.parse(signed.text("cert_expires_at")));
         assertTrue(validity.compareTo(Duration.ofDays(89)) > 0 && validity.compareTo(Duration.ofDays(91)) < 0, validity::toString);
         assertTrue(leaf.getSubjectAlternativeNames().stream().allMatch(n -> n.get(1).equals(t.hostname())));
@@ -150,7 +152,7 @@ class CsrSigningTest {
         }
         String algorithm = keys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         PKCS10CertificationRequest request = builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate()));
-        return Pems.encode(request);
+        return Pem.encode(request);
     }
 
     /** The same CSR with one bit of its signature flipped. */
@@ -162,6 +164,6 @@ class CsrSigningTest {
     }
 
     private static List<X509Certificate> certificates(String pem) {
-        return Pems.certificates(pem);
+        return Pem.certificates(pem);
     }
 }

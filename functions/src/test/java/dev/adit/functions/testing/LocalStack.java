@@ -31,7 +31,7 @@ public final class LocalStack {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            dev.adit.functions.certs.CaSource.loadOrCreate(caDir, "Adit test");
+            dev.adit.pki.CaFiles.loadOrCreate(caDir, "Adit test");
         }
         return caDir;
     }

@@ -1,4 +1,4 @@
-package dev.adit.functions.certs;
+package dev.adit.pki;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -86,11 +86,16 @@ public final class CertificateAuthority {
 
     /** The chain clients pin: intermediate, then root. */
     public String chainPem() {
-        return Pems.encode(intermediate, root);
+        return Pem.encode(intermediate, root);
     }
 
     /** A TLS server certificate for exactly these DNS names (and IP literals), signed by the intermediate. */
     public X509Certificate issueServer(PublicKey key, List<String> dnsNames, List<String> ipAddresses, Duration validity) {
+        return issueServer(key, dnsNames.getFirst(), dnsNames, ipAddresses, validity);
+    }
+
+    public X509Certificate issueServer(PublicKey key, String commonName, List<String> dnsNames, List<String> ipAddresses,
+                                       Duration validity) {
         try {
             GeneralName[] names = new GeneralName[dnsNames.size() + ipAddresses.size()];
             int i = 0;
@@ -102,7 +107,7 @@ public final class CertificateAuthority {
             }
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(intermediate, serial(), notBefore(), after(validity),
-                    new X500Name("CN=" + dnsNames.getFirst()), key)
+                    new X500Name("CN=" + commonName), key)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))

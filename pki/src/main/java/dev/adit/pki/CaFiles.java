@@ -1,4 +1,4 @@
-package dev.adit.functions.certs;
+package dev.adit.pki;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,21 +13,21 @@ import java.util.Optional;
  * Where the CA's certificates and the intermediate's key come from: a directory of PEM files
  * (local runs; created at first start, mode 0600) or PEM text from configuration (a secret store).
  */
-public final class CaSource {
+public final class CaFiles {
     public static final String ROOT_FILE = "ca-root.pem";
     public static final String INTERMEDIATE_FILE = "ca-intermediate.pem";
     public static final String INTERMEDIATE_KEY_FILE = "ca-intermediate-key.pem";
 
-    private CaSource() {
+    private CaFiles() {
     }
 
     public static CertificateAuthority fromPem(String rootPem, String intermediatePem, String intermediateKeyPem) {
-        List<java.security.cert.X509Certificate> roots = Pems.certificates(rootPem);
-        List<java.security.cert.X509Certificate> intermediates = Pems.certificates(intermediatePem);
+        List<java.security.cert.X509Certificate> roots = Pem.certificates(rootPem);
+        List<java.security.cert.X509Certificate> intermediates = Pem.certificates(intermediatePem);
         if (roots.isEmpty() || intermediates.isEmpty()) {
             throw new IllegalArgumentException("the CA configuration lacks a root or an intermediate certificate");
         }
-        return new CertificateAuthority(roots.getFirst(), intermediates.getFirst(), Pems.privateKey(intermediateKeyPem));
+        return new CertificateAuthority(roots.getFirst(), intermediates.getFirst(), Pem.privateKey(intermediateKeyPem));
     }
 
     public static Optional<CertificateAuthority> fromDirectory(Path dir) {
@@ -53,9 +53,9 @@ public final class CaSource {
         CertificateAuthority ca = CertificateAuthority.create(name);
         try {
             Files.createDirectories(dir);
-            writePrivate(dir.resolve(INTERMEDIATE_KEY_FILE), Pems.encode(ca.intermediateKey()));
-            writePrivate(dir.resolve(INTERMEDIATE_FILE), Pems.encode(ca.intermediate()));
-            writePrivate(dir.resolve(ROOT_FILE), Pems.encode(ca.root()));
+            writePrivate(dir.resolve(INTERMEDIATE_KEY_FILE), Pem.encode(ca.intermediateKey()));
+            writePrivate(dir.resolve(INTERMEDIATE_FILE), Pem.encode(ca.intermediate()));
+            writePrivate(dir.resolve(ROOT_FILE), Pem.encode(ca.root()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the CA in " + dir, e);
         }

@@ -1,4 +1,4 @@
-package dev.adit.functions.certs;
+package dev.adit.pki;
 
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -23,8 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** PEM in and out for the certificate authority. */
-public final class Pems {
-    private Pems() {
+public final class Pem {
+    private Pem() {
     }
 
     public static String encode(Object... objects) {
@@ -49,6 +49,26 @@ public final class Pems {
             return out;
         } catch (CertificateException e) {
             throw new IllegalArgumentException("not a PEM certificate", e);
+        }
+    }
+
+    public static List<X509Certificate> certificates(java.nio.file.Path file) {
+        try {
+            List<X509Certificate> certificates = certificates(java.nio.file.Files.readString(file, StandardCharsets.US_ASCII));
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + file);
+            }
+            return certificates;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    public static PrivateKey privateKey(java.nio.file.Path file) {
+        try {
+            return privateKey(java.nio.file.Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
