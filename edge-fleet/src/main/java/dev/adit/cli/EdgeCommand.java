@@ -86,7 +86,7 @@ public final class EdgeCommand implements Callable<Integer> {
 
     EdgeConfig config() {
         EdgeConfig.Builder builder = EdgeConfig.builder(identity());
-        publicIdentity().ifPresent(identity -> builder.publicTls(identity).tlsPort(tlsPort));
+        publicIdentity().ifPresent(certificates -> builder.publicCertificates(certificates).tlsPort(tlsPort));
         return builder
                 .edgeId(edgeId != null ? edgeId : "edge-" + UUID.randomUUID().toString().substring(0, 8))
                 .bindHost(bind)
@@ -124,12 +124,13 @@ public final class EdgeCommand implements Callable<Integer> {
         throw new CliException("no private address found for other edges to reach this one; pass --internal-address");
     }
 
-    private java.util.Optional<TlsIdentity> publicIdentity() {
+    private java.util.Optional<dev.adit.edge.tls.PublicCertificates> publicIdentity() {
         if (publicTlsCert != null || publicTlsKey != null) {
             if (publicTlsCert == null || publicTlsKey == null) {
                 throw new CliException("--public-tls-cert and --public-tls-key go together");
             }
-            return java.util.Optional.of(TlsIdentity.fromPem(publicTlsCert, publicTlsKey));
+            // reloaded when the files change: renewals need no restart
+            return java.util.Optional.of(new dev.adit.edge.tls.ReloadingCertificates(publicTlsCert, publicTlsKey, java.time.Duration.ofSeconds(30)));
         }
         return java.util.Optional.empty();
     }

@@ -60,6 +60,9 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
     }
 
     private SslContext contextFor(String hostname) {
+        if (contexts.size() > 10_000) {
+            contexts.clear(); // replaced certificates (reloads, per-name issuance) must not pile up forever
+        }
         return contexts.computeIfAbsent(certificates.forHost(hostname), PublicTlsInitializer::serverContext);
     }
 
