@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 
@@ -43,29 +41,17 @@ final class LocalCertificates {
         CertificateAuthority ca = CaFiles.loadOrCreate(stateDir, "Adit local");
         java.util.Map<String, TlsIdentity> issued = new java.util.concurrent.ConcurrentHashMap<>();
         return hostname -> issued.computeIfAbsent(hostname, host -> {
-            try {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-                generator.initialize(new ECGenParameterSpec("secp256r1"));
-                KeyPair keys = generator.generateKeyPair();
-                X509Certificate leaf = ca.issueServer(keys.getPublic(), List.of(host), List.of(), Duration.ofDays(30));
-                return new TlsIdentity(keys.getPrivate(), List.of(leaf, ca.intermediate()));
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("cannot issue a certificate for " + host, e);
-            }
+            KeyPair keys = CertificateAuthority.newServerKeys();
+            X509Certificate leaf = ca.issueServer(keys.getPublic(), List.of(host), List.of(), Duration.ofDays(30));
+            return new TlsIdentity(keys.getPrivate(), List.of(leaf, ca.intermediate()));
         });
     }
 
     private static void issue(CertificateAuthority ca, Path dir, String chainFile, String keyFile, List<String> names, List<String> ips) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair keys = generator.generateKeyPair();
-            X509Certificate leaf = ca.issueServer(keys.getPublic(), names, ips, Duration.ofDays(397));
-            write(dir.resolve(keyFile), Pem.encode(keys.getPrivate()));
-            write(dir.resolve(chainFile), Pem.encode(leaf, ca.intermediate()));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot issue the edge certificate for " + names, e);
-        }
+        KeyPair keys = CertificateAuthority.newServerKeys();
+        X509Certificate leaf = ca.issueServer(keys.getPublic(), names, ips, Duration.ofDays(397));
+        write(dir.resolve(keyFile), Pem.encode(keys.getPrivate()));
+        write(dir.resolve(chainFile), Pem.encode(leaf, ca.intermediate()));
     }
 
     private static void write(Path file, String content) {

@@ -120,7 +120,16 @@ public final class CertificateAuthority {
         }
     }
 
-    static KeyPair ecKeys(String curve) throws Exception {
+    /** A fresh P-256 key pair: what servers and agents use for the certificates this CA issues. */
+    public static KeyPair newServerKeys() {
+        try {
+            return ecKeys("secp256r1");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has P-256", e);
+        }
+    }
+
+    static KeyPair ecKeys(String curve) throws java.security.GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec(curve), RANDOM);
         return generator.generateKeyPair();

@@ -2,11 +2,8 @@ package dev.adit.edge.tls;
 
 import dev.adit.pki.CertificateAuthority;
 
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,14 +30,8 @@ public final class SelfSignedCa {
 
     /** A server identity valid for the given DNS names and IP literals, its chain ending at the intermediate. */
     public TlsIdentity issueServer(String commonName, List<String> dnsNames, List<String> ipAddresses) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair keys = generator.generateKeyPair();
-            X509Certificate leaf = ca.issueServer(keys.getPublic(), commonName, dnsNames, ipAddresses, Duration.ofDays(397));
-            return new TlsIdentity(keys.getPrivate(), List.of(leaf, ca.intermediate()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot issue a server certificate", e);
-        }
+        KeyPair keys = CertificateAuthority.newServerKeys();
+        X509Certificate leaf = ca.issueServer(keys.getPublic(), commonName, dnsNames, ipAddresses, Duration.ofDays(397));
+        return new TlsIdentity(keys.getPrivate(), List.of(leaf, ca.intermediate()));
     }
 }
