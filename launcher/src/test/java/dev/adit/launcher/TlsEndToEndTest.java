@@ -120,10 +120,28 @@ class TlsEndToEndTest {
             assertTrue(answer.toLowerCase().contains("x-forwarded-proto") || answer.endsWith("secret plaintext"), answer);
             // the name itself, not a wildcard: curl and browsers refuse *.localhost
             assertEquals("CN=" + name + ".localhost", lastPeerCertificate.getSubjectX500Principal().getName());
+            opensslAgrees(name);
         } finally {
             expose.shutdown();
             agent.join(Duration.ofSeconds(10));
         }
+    }
+
+    /** openssl s_client, where the machine has it, verifies chain and name as any TLS client would. */
+    private static void opensslAgrees(String name) throws Exception {
+        Path openssl = Path.of("/usr/bin/openssl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(openssl), "openssl is not installed");
+        Process process = new ProcessBuilder(openssl.toString(), "s_client", "-connect", "127.0.0.1:" + stack.edge().tlsPort(),
+                "-servername", name + ".localhost", "-verify_hostname", name + ".localhost", "-verify_return_error",
+                "-CAfile", stack.stateDir().resolve(LocalIdentity.CA_FILE).toString(), "-quiet", "-ign_eof")
+                .redirectErrorStream(true).start();
+        process.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + name + ".localhost\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "openssl did not finish");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(output.contains("HTTP/1.1 200") && output.contains("secret plaintext"), output);
+        assertTrue(!output.contains("verify error"), output);
     }
 
     private static volatile X509Certificate lastPeerCertificate;
