@@ -63,6 +63,10 @@ public final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
     Path tlsKey;
 
+    @Option(names = "--drain-timeout", defaultValue = "30s", description = "On SIGTERM, how long requests in flight may finish "
+            + "before agents are moved to other edges, e.g. 30s (default: ${DEFAULT-VALUE}).")
+    String drainTimeout;
+
     @Option(names = "--edge-id", description = "This edge's id in presence records (default: random).")
     String edgeId;
 
@@ -74,8 +78,9 @@ public final class EdgeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EdgeServer edge = new EdgeServer(config()).start();
         CountDownLatch stopped = new CountDownLatch(1);
+        java.time.Duration drain = java.time.Duration.parse("PT" + drainTimeout.toUpperCase(java.util.Locale.ROOT));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            edge.close();
+            edge.drain(drain);
             stopped.countDown();
         }, "adit-edge-shutdown"));
         System.out.println("Adit edge running: public http://*." + domain + ":" + edge.publicPort()

@@ -220,6 +220,33 @@ public final class EdgeServer implements AutoCloseable {
         usage.flush();
     }
 
+    /**
+     * A graceful stop: no new visitors (the listeners close, so the load balancer sends them to
+     * other edges), requests in flight get up to {@code limit} to finish, then agents are
+     * disconnected and reconnect to another edge by themselves.
+     */
+    public void drain(Duration limit) {
+        synchronized (this) {
+            if (!running) {
+                return;
+            }
+            listeners.forEach(Channel::close);
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (metrics.openStreams() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (metrics.openStreams() > 0) {
+            log.warn("edge {} drained for {}: closing with {} requests still open", config.edgeId(), limit, metrics.openStreams());
+        }
+        close();
+    }
+
     @Override
     public synchronized void close() {
         if (!running) {

@@ -45,7 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * stack       --upstream-port P [--public-port N] [--agent-port N] [--admin-port N] [--max-seconds S]
+ *             [--tls-port N --tls-dir DIR]
  *             DynamoDB Local in memory + table + tunnel "bench" + edge + one Agent to 127.0.0.1:P.
+ *             With --tls-port/--tls-dir also the edge's public TLS listener (leaf for bench.localhost),
+ *             a passthrough tunnel "benchpt" whose Agent ends TLS itself (withTunnelTls), and
+ *             DIR/ca.pem, DIR/direct-chain.pem, DIR/direct-key.pem for a direct TLS server.
  * db          --port P --tunnels N [--prefix idle] [--max-seconds S]
  *             DynamoDB Local (in memory) on a fixed loopback port, table, N seeded tunnels
  *             named prefix-0..N-1 with secret "sec_bench_"+i.
@@ -134,22 +138,47 @@ public final class BenchStack {
         AditTable.ensureTable(dynamo, TABLE);
         SelfSignedCa ca = SelfSignedCa.create("adit bench CA");
         TlsIdentity identity = ca.issueServer("localhost", List.of("localhost"), List.of("127.0.0.1"));
-        EdgeServer edge = new EdgeServer(edgeConfig(identity, o).build(), dynamo,
+        // Optional public TLS listener (--tls-port, --tls-dir): edge-mode tunnel "bench" gets a leaf for
+        // exactly bench.localhost (curl refuses *.localhost), passthrough tunnel "benchpt" is served by a
+        // second agent that ends TLS itself with its own leaf; a third leaf for bench.localhost (same CA,
+        // same key type) is written out for the direct nginx TLS server.
+        boolean tls = o.containsKey("tls-port") && o.containsKey("tls-dir");
+        EdgeConfig.Builder cfg = edgeConfig(identity, o);
+        TlsIdentity passthroughLeaf = null;
+        if (tls) {
+            Path dir = Path.of(o.get("tls-dir"));
+            TlsIdentity edgeLeaf = ca.issueServer("bench.localhost", List.of("bench.localhost"), List.of());
+            passthroughLeaf = ca.issueServer("benchpt.localhost", List.of("benchpt.localhost"), List.of());
+            TlsIdentity directLeaf = ca.issueServer("bench.localhost", List.of("bench.localhost"), List.of());
+            Files.writeString(dir.resolve("ca.pem"), Pem.encode(ca.certificate()));
+            Files.writeString(dir.resolve("direct-chain.pem"), Pem.encode(directLeaf.chain().toArray()));
+            Files.writeString(dir.resolve("direct-key.pem"), Pem.encode(directLeaf.key()));
+            cfg.tlsPort(intOpt(o, "tls-port", 0)).publicCertificates(hostname -> edgeLeaf);
+        }
+        EdgeServer edge = new EdgeServer(cfg.build(), dynamo,
                 new DynamoStreamRoutingFeed(dynamo, db.streamsClient(), TABLE, FEED_POLL)).start();
         Seeded t = seed(dynamo, "bench", "org-bench", SECRET_PREFIX + "main");
-        Agent agent = new Agent(AgentConfig.of("localhost", edge.agentPort(), t.name, t.secret,
-                List.of(ca.certificate()), upstream)).start();
-        if (!agent.awaitConnected(Duration.ofSeconds(20))) {
-            System.out.println("BENCH_FAILED agent did not connect: " + agent.state());
-            System.exit(2);
+        List<Agent> agents = new ArrayList<>();
+        agents.add(new Agent(AgentConfig.of("localhost", edge.agentPort(), t.name, t.secret,
+                List.of(ca.certificate()), upstream)).start());
+        if (tls) {
+            Seeded pt = seed(dynamo, "benchpt", "org-benchpt", SECRET_PREFIX + "passthrough", "passthrough");
+            agents.add(new Agent(AgentConfig.of("localhost", edge.agentPort(), pt.name, pt.secret,
+                    List.of(ca.certificate()), upstream).withTunnelTls(passthroughLeaf)).start());
+        }
+        for (Agent agent : agents) {
+            if (!agent.awaitConnected(Duration.ofSeconds(20))) {
+                System.out.println("BENCH_FAILED agent did not connect: " + agent.state());
+                System.exit(2);
+            }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
+            agents.forEach(Agent::close);
             edge.close();
             db.close();
         }));
-        System.out.printf(Locale.ROOT, "BENCH_READY public=%d agent=%d admin=%d dynamo=%d%n",
-                edge.publicPort(), edge.agentPort(), edge.adminPort(), db.port());
+        System.out.printf(Locale.ROOT, "BENCH_READY public=%d agent=%d admin=%d dynamo=%d tls=%d%n",
+                edge.publicPort(), edge.agentPort(), edge.adminPort(), db.port(), tls ? edge.tlsPort() : -1);
         holdUntilDeadline(o);
     }
 
@@ -366,6 +395,10 @@ public final class BenchStack {
     }
 
     static TunnelItem tunnelItem(String id, String org, String name, String secret) {
+        return tunnelItem(id, org, name, secret, "edge");
+    }
+
+    static TunnelItem tunnelItem(String id, String org, String name, String secret, String tlsMode) {
         TunnelItem t = new TunnelItem();
         t.setPk(Keys.tunnelPk(id));
         t.setSk(Keys.TUNNEL_SK);
@@ -373,7 +406,7 @@ public final class BenchStack {
         t.setOrganizationId(org);
         t.setTunnelName(name);
         t.setStatus("active");
-        t.setTlsMode("edge");
+        t.setTlsMode(tlsMode);
         t.setSecretHash(SecretHashes.sha256Hex(secret));
         t.setSecretVersion(1L);
         t.setCreatedAt(System.currentTimeMillis());
@@ -392,10 +425,15 @@ public final class BenchStack {
 
     /** One active tunnel with its name reservation and organization, as the control API would write them. */
     static Seeded seed(DynamoDbClient dynamo, String name, String org, String secret) {
+        return seed(dynamo, name, org, secret, "edge");
+    }
+
+    /** Like {@link #seed(DynamoDbClient, String, String, String)} with a given {@code tls_mode} (edge | passthrough). */
+    static Seeded seed(DynamoDbClient dynamo, String name, String org, String secret, String tlsMode) {
         String id = "t-" + name;
         dynamo.putItem(r -> r.tableName(TABLE).item(orgItem(org)));
         dynamo.putItem(r -> r.tableName(TABLE).item(TableSchema.fromBean(TunnelItem.class)
-                .itemToMap(tunnelItem(id, org, name, secret), true)));
+                .itemToMap(tunnelItem(id, org, name, secret, tlsMode), true)));
         dynamo.putItem(r -> r.tableName(TABLE).item(TableSchema.fromBean(NameReservationItem.class)
                 .itemToMap(nameItem(id, org, name), true)));
         return new Seeded(id, name, org, secret);

@@ -44,6 +44,11 @@ public final class EdgeMetrics {
         visitorConnections.decrementAndGet();
     }
 
+    /** Visitor requests in flight on this edge right now. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
     public void streamOpened() {
         openStreams.incrementAndGet();
     }
