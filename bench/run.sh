@@ -3,6 +3,10 @@
 #
 #   bench/run.sh [--rounds N] [--duration S] [--idle-tunnels N] [--prop-samples N]
 #                [--skip-build] [--skip-idle] [--skip-prop] [--skip-profile]
+#                [--skip-tls] [--only-tls] [--tls-rounds N] [--tls-time S]
+#
+# --only-tls: only the TLS comparison (edge TLS listener, edge mode vs passthrough vs direct nginx TLS:
+# handshakes/s and 100 MB download/upload over https); no wrk, ssh, proxy, idle, propagation, profile.
 #
 # Installs wrk, nginx, openssh (apt-get) if missing, builds edge-fleet, starts every server on
 # 127.0.0.1 only, runs bounded loads (wrk -d, curl --max-time, every wait loop has a deadline),
@@ -12,7 +16,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=2; DURATION=15; CONNS=64; THREADS=2; IDLE_N=10000; PROP_N=100; DL_RUNS=3; UL_RUNS=3
-SKIP_BUILD=0; SKIP_IDLE=0; SKIP_PROP=0; SKIP_PROFILE=0
+SKIP_BUILD=0; SKIP_IDLE=0; SKIP_PROP=0; SKIP_PROFILE=0; SKIP_TLS=0; ONLY_TLS=0; TLS_ROUNDS=2; TLS_TIME=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -23,14 +27,19 @@ while [ $# -gt 0 ]; do
     --skip-idle) SKIP_IDLE=1; shift ;;
     --skip-prop) SKIP_PROP=1; shift ;;
     --skip-profile) SKIP_PROFILE=1; shift ;;
+    --skip-tls) SKIP_TLS=1; shift ;;
+    --only-tls) ONLY_TLS=1; shift ;;
+    --tls-rounds) TLS_ROUNDS=$2; shift 2 ;;
+    --tls-time) TLS_TIME=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+if [ $ONLY_TLS -eq 1 ]; then SKIP_TLS=0; SKIP_IDLE=1; SKIP_PROP=1; SKIP_PROFILE=1; fi
 
 # Fixed loopback ports (override with env if they clash).
 P_UP=${P_UP:-18080}; P_PROXY=${P_PROXY:-18081}; P_SSHD=${P_SSHD:-18022}; P_SSHR=${P_SSHR:-18082}
 P_ADIT=${P_ADIT:-18083}; P_ADIT_AGENT=${P_ADIT_AGENT:-18084}; P_ADIT_ADMIN=${P_ADIT_ADMIN:-18085}; P_ADIT_INT=${P_ADIT_INT:-18086}
-P_DDB=${P_DDB:-18090}
+P_DDB=${P_DDB:-18090}; P_UP_TLS=${P_UP_TLS:-18087}; P_ADIT_TLS=${P_ADIT_TLS:-18088}
 
 TS=$(date +%Y%m%d-%H%M%S)
 RES_DIR="$ROOT/bench/results"; RAW="$RES_DIR/raw-$TS"; mkdir -p "$RAW"
@@ -163,8 +172,9 @@ http { $NG_HTTP
 EOF
 nginx -t -c "$W/upstream.conf" -p "$W" >"$W/nginx-t.log" 2>&1 || { cat "$W/nginx-t.log"; fail "nginx upstream config"; }
 nginx -c "$W/upstream.conf" -p "$W" >"$W/upstream.out" 2>&1 & PIDS+=($!); NG_UP=$!
-nginx -c "$W/proxy.conf" -p "$W" >"$W/proxy.out" 2>&1 & PIDS+=($!); NG_PROXY=$!
 wait_port 127.0.0.1 $P_UP 10 || fail "upstream nginx"
+if [ $ONLY_TLS -eq 0 ]; then
+nginx -c "$W/proxy.conf" -p "$W" >"$W/proxy.out" 2>&1 & PIDS+=($!); NG_PROXY=$!
 wait_port 127.0.0.1 $P_PROXY 10 || fail "proxy nginx"
 
 # ------------------------------------------------------------------ ssh -R (classic tunnel peer)
@@ -194,26 +204,30 @@ ssh -v -N -i "$W/ssh/client_key" -p $P_SSHD -o StrictHostKeyChecking=no -o UserK
   -R 127.0.0.1:$P_SSHR:127.0.0.1:$P_UP "$(id -un)@127.0.0.1" >"$W/ssh.log" 2>&1 & PIDS+=($!); SSHC=$!
 wait_port 127.0.0.1 $P_SSHR 15 || { cat "$W/ssh.log" "$W/sshd.log"; fail "ssh -R"; }
 SSH_CIPHER=$(grep -m1 -oE 'server->client cipher: [^ ]+' "$W/ssh.log" 2>/dev/null | sed 's/server->client //' || true)
+fi   # ONLY_TLS
 
 # ------------------------------------------------------------------ Adit stack
 "$JAVA" -Xms1g -Xmx2g $JLOG -cp "$CP" dev.adit.bench.BenchStack stack --upstream-port $P_UP \
   --public-port $P_ADIT --agent-port $P_ADIT_AGENT --admin-port $P_ADIT_ADMIN --internal-port $P_ADIT_INT \
+  $( [ $SKIP_TLS -eq 0 ] && echo "--tls-port $P_ADIT_TLS --tls-dir $W" ) \
   --max-seconds 3600 >"$W/adit-stack.log" 2>&1 & PIDS+=($!); ADIT=$!
 wait_line "$W/adit-stack.log" '^BENCH_READY|^BENCH_FAILED' 120 >/dev/null || { tail -30 "$W/adit-stack.log"; fail "adit stack"; }
 grep -q '^BENCH_READY' "$W/adit-stack.log" || { tail -30 "$W/adit-stack.log"; fail "adit stack"; }
 
+NG_PROXY=${NG_PROXY:-}; SSHD=${SSHD:-}; SSHC=${SSHC:-}   # unset with --only-tls
 declare -A URL HOSTH SRV
 URL[direct]="http://127.0.0.1:$P_UP";   HOSTH[direct]="127.0.0.1:$P_UP";        SRV[direct]="$NG_UP"
 URL[nginx]="http://127.0.0.1:$P_PROXY"; HOSTH[nginx]="127.0.0.1:$P_PROXY";      SRV[nginx]="$NG_PROXY $NG_UP"
 URL[sshR]="http://127.0.0.1:$P_SSHR";   HOSTH[sshR]="127.0.0.1:$P_SSHR";        SRV[sshR]="$SSHD $SSHC $NG_UP"
 URL[adit]="http://127.0.0.1:$P_ADIT";   HOSTH[adit]="bench.localhost:$P_ADIT";  SRV[adit]="$ADIT $NG_UP"
 TARGETS=(direct nginx sshR adit)
+[ $ONLY_TLS -eq 1 ] && TARGETS=(direct adit)
 
 for t in "${TARGETS[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Host: ${HOSTH[$t]}" "${URL[$t]}/1k.bin")
   [ "$code" = 200 ] || fail "$t answers $code for /1k.bin"
 done
-log "all four paths answer 200; load $(cut -d' ' -f1-3 /proc/loadavg)"
+log "all ${#TARGETS[@]} plain paths answer 200; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # ------------------------------------------------------------------ requests/s (wrk)
 declare -A RPS P50 P99 ERRS CPU BUSY DL UL
@@ -260,15 +274,142 @@ run_ul() {
 
 # The Adit JVM starts cold (C2 still compiling after ~30 s of load); nginx and ssh need no warm-up.
 # Warm it (not measured) so round 1 measures steady state, not the JIT.
+if [ $ONLY_TLS -eq 0 ]; then
 log "warming the Adit JVM: wrk 30 s + one 100 MB download/upload (not measured)"
 wrk -t$THREADS -c$CONNS -d30s -H "Host: ${HOSTH[adit]}" "${URL[adit]}/1k.bin" >/dev/null 2>&1
 curl -s -o /dev/null --max-time 60 -H "Host: ${HOSTH[adit]}" "${URL[adit]}/100m.bin"
 curl -s -o /dev/null --max-time 120 -H 'Expect:' -H "Host: ${HOSTH[adit]}" -T "$W/www/100m.bin" "${URL[adit]}/upload/adit.bin"
+fi
 
+[ $ONLY_TLS -eq 1 ] && ROUNDS=0
 for ((r=1; r<=ROUNDS; r++)); do
   for t in "${TARGETS[@]}"; do run_wrk "$t" "$r"; done
   for t in "${TARGETS[@]}"; do run_dl "$t" "$r"; run_ul "$t" "$r"; log "transfer $t r$r: down ${DL[$t,$r]} MB/s up ${UL[$t,$r]} MB/s"; done
 done
+
+# ------------------------------------------------------------------ TLS: edge listener (edge mode, passthrough) vs direct nginx TLS
+# edge:        client --TLS (leaf for bench.localhost, ended by the edge)--> edge :P_ADIT_TLS
+#              --TLS + HTTP/2 agent link--> Agent --plain HTTP--> nginx :P_UP
+# passthrough: client --TLS (leaf for benchpt.localhost, ended by the Agent: withTunnelTls)--> edge reads the SNI
+#              only and pipes the raw TLS bytes over the (also TLS) agent link --> Agent decrypts --plain HTTP--> nginx :P_UP
+# direct:      client --TLS (leaf for bench.localhost from the same CA, also P-256 + intermediate)--> nginx :P_UP_TLS
+declare -A HS HSCPU HSR TDL TUL TDLCPU TULCPU TPORT TSNI TSRV TPROTO
+TLS_TARGETS=(edge passthrough direct)
+if [ $SKIP_TLS -eq 0 ]; then
+  [ -f "$W/direct-key.pem" ] && [ -f "$W/ca.pem" ] || fail "the Adit stack wrote no TLS files"
+  ADIT_TLS_PORT=$(grep -m1 '^BENCH_READY' "$W/adit-stack.log" | grep -oE 'tls=[0-9-]+' | cut -d= -f2)
+  [ "${ADIT_TLS_PORT:--1}" -gt 0 ] || fail "edge has no public TLS listener"
+  cat >"$W/direct-tls.conf" <<EOF
+$NG_COMMON
+pid $W/direct-tls.pid; error_log $W/direct-tls-error.log warn;
+http { $NG_HTTP
+  ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:BENCH:10m; ssl_session_timeout 10m;
+  server {
+    listen 127.0.0.1:$P_UP_TLS ssl;
+    server_name bench.localhost;
+    ssl_certificate $W/direct-chain.pem; ssl_certificate_key $W/direct-key.pem;
+    root $W/www;
+    location /upload/ { root $SHM; dav_methods PUT; client_max_body_size 200m; client_body_buffer_size 1m; }
+  }
+}
+EOF
+  nginx -t -c "$W/direct-tls.conf" -p "$W" >"$W/nginx-tls-t.log" 2>&1 || { cat "$W/nginx-tls-t.log"; fail "nginx TLS config"; }
+  nginx -c "$W/direct-tls.conf" -p "$W" >"$W/direct-tls.out" 2>&1 & PIDS+=($!); NG_TLS=$!
+  wait_port 127.0.0.1 $P_UP_TLS 10 || fail "direct TLS nginx"
+  TPORT[edge]=$ADIT_TLS_PORT;        TSNI[edge]=bench.localhost;          TSRV[edge]="$ADIT $NG_UP"
+  TPORT[passthrough]=$ADIT_TLS_PORT; TSNI[passthrough]=benchpt.localhost; TSRV[passthrough]="$ADIT $NG_UP"
+  TPORT[direct]=$P_UP_TLS;           TSNI[direct]=bench.localhost;        TSRV[direct]="$NG_TLS"
+  tls_url() { echo "https://${TSNI[$1]}:${TPORT[$1]}$2"; }
+  tls_curl() { # target curl-args...
+    local t=$1; shift
+    curl -s --http1.1 --cacert "$W/ca.pem" --resolve "${TSNI[$t]}:${TPORT[$t]}:127.0.0.1" "$@"
+  }
+  for t in "${TLS_TARGETS[@]}"; do
+    code=$(tls_curl $t -o /dev/null --max-time 10 -w '%{http_code}' "$(tls_url $t /1k.bin)")
+    [ "$code" = 200 ] || fail "TLS $t answers $code for /1k.bin"
+    # what is negotiated (and that the certificate verifies against the CA), one s_client each, bounded
+    TPROTO[$t]=$(timeout 10 openssl s_client -connect 127.0.0.1:${TPORT[$t]} -servername ${TSNI[$t]} -CAfile "$W/ca.pem" \
+      -verify_return_error -brief </dev/null 2>&1 | awk -F': ' '/Protocol version|Ciphersuite|Server Temp Key|Verification/{printf "%s%s", sep, $2; sep=", "}')
+    log "TLS $t: ${TPROTO[$t]}"
+    echo "$t: ${TPROTO[$t]}" >>"$RAW/tls-negotiated.txt"
+  done
+  # server CPU of a handshake run: the pids (and their children) serving that target
+  srv_pids() { local x; for x in "$@"; do descendants "$x"; done | paste -sd, -; }
+  run_hs() { # target mode round
+    local t=$1 m=$2 r=$3 out="$RAW/tls-hs-$1-$2-r$3.txt" props=""
+    # resume mode: TLS 1.2 session-id resumption (both servers keep a session cache), no tickets
+    [ "$m" = resume ] && props="-Djdk.tls.client.enableSessionTicketExtension=false"
+    # where the Adit JVM's CPU goes during the measured window (threads by name; group 3 = edge workers,
+    # then the agents' loops in start order: 4 = bench, 5 = benchpt)
+    local sampler=""
+    if [ "$t" != direct ] && [ "$TLS_TIME" -gt 3 ]; then
+      JCMD="$JCMD" "$ROOT/bench/thread-cpu.sh" $ADIT 4 $((TLS_TIME - 2)) >"$RAW/tls-threads-$t-$m-r$r.txt" 2>&1 & sampler=$!
+    fi
+    timeout $((TLS_TIME + 40)) "$JAVA" -Xmx256m $props -cp "$CP" dev.adit.bench.TlsHandshakes \
+      --port ${TPORT[$t]} --sni ${TSNI[$t]} --ca "$W/ca.pem" --seconds $TLS_TIME --warmup-seconds 3 --threads 2 \
+      --mode $m --cpu-pids "$(srv_pids ${TSRV[$t]})" >"$out" 2>&1
+    [ -n "$sampler" ] && wait $sampler
+    local line rate cpu res fails n
+    line=$(grep -m1 '^BENCH_TLS ' "$out")
+    rate=$(echo "$line" | grep -oE 'rate=[0-9.]+' | cut -d= -f2); n=$(echo "$line" | grep -oE 'handshakes=[0-9]+' | cut -d= -f2)
+    cpu=$(echo "$line" | grep -oE 'server_cpu_ms_per_hs=[0-9.]+' | cut -d= -f2)
+    res=$(echo "$line" | grep -oE 'resumed=[0-9]+' | cut -d= -f2); fails=$(echo "$line" | grep -oE 'failures=[0-9]+' | cut -d= -f2)
+    [ -n "$rate" ] || { rate="failed"; tail -5 "$out" >&2; }
+    [ "${fails:-0}" = 0 ] || rate="$rate ($fails failed)"
+    if [ "$m" = new ]; then
+      HS[$t,$r]=$rate; HSCPU[$t,$r]=${cpu:-n/a}
+    else
+      HSR[$t,$r]=$rate
+      [ $(( ${res:-0} * 100 )) -ge $(( ${n:-1} * 95 )) ] 2>/dev/null || HSR[$t,$r]="$rate (only ${res:-0}/${n:-0} resumed)"
+    fi
+    log "TLS handshakes $t $m r$r: $line"
+  }
+  run_tls_xfer() { # target round
+    local t=$1 r=$2 i line c0 c1 dl=() ul=()
+    c0=$(cpu_ticks ${TSRV[$t]})
+    for ((i=1; i<=DL_RUNS; i++)); do
+      line=$(tls_curl $t -o /dev/null --max-time 60 -w '%{http_code} %{size_download} %{speed_download}' "$(tls_url $t /100m.bin)")
+      echo "tls dl $t r$r #$i: $line" >>"$RAW/transfer.txt"
+      set -- $line
+      if [ "$1" = 200 ] && [ "$2" = $((100*1024*1024)) ]; then dl+=("$(awk -v s=$3 'BEGIN{printf "%.0f", s/1e6}')"); fi
+    done
+    c1=$(cpu_ticks ${TSRV[$t]})
+    TDLCPU[$t,$r]=$(awk -v a=$c0 -v b=$c1 -v n=$DL_RUNS 'BEGIN{printf "%.2f", (b-a)/100/n}')
+    TDL[$t,$r]=$(printf '%s\n' "${dl[@]}" | median); [ ${#dl[@]} -eq $DL_RUNS ] || TDL[$t,$r]="${TDL[$t,$r]} (${#dl[@]}/$DL_RUNS ok)"
+    c0=$(cpu_ticks ${TSRV[$t]})
+    for ((i=1; i<=UL_RUNS; i++)); do
+      line=$(tls_curl $t -o /dev/null --max-time 120 -H 'Expect:' -T "$W/www/100m.bin" \
+        -w '%{http_code} %{size_upload} %{speed_upload}' "$(tls_url $t /upload/tls-$t.bin)")
+      echo "tls ul $t r$r #$i: $line" >>"$RAW/transfer.txt"
+      set -- $line
+      if [[ "$1" =~ ^20[14]$ ]] && [ "$2" = $((100*1024*1024)) ]; then ul+=("$(awk -v s=$3 'BEGIN{printf "%.0f", s/1e6}')"); fi
+    done
+    c1=$(cpu_ticks ${TSRV[$t]})
+    TULCPU[$t,$r]=$(awk -v a=$c0 -v b=$c1 -v n=$UL_RUNS 'BEGIN{printf "%.2f", (b-a)/100/n}')
+    TUL[$t,$r]=$(printf '%s\n' "${ul[@]}" | median); [ ${#ul[@]} -eq $UL_RUNS ] || TUL[$t,$r]="${TUL[$t,$r]} (${#ul[@]}/$UL_RUNS ok)"
+    [ "$(stat -c %s "$SHM/upload/tls-$t.bin" 2>/dev/null)" = $((100*1024*1024)) ] || TUL[$t,$r]="${TUL[$t,$r]} (sink size wrong)"
+    log "TLS transfer $t r$r: down ${TDL[$t,$r]} MB/s (server CPU ${TDLCPU[$t,$r]} s/100 MiB) up ${TUL[$t,$r]} MB/s (${TULCPU[$t,$r]} s)"
+  }
+  # The JIT matters a lot here (a first quick run measured the cold edge at half its warm rate), so warm
+  # the Adit JVM's handshake and bulk paths first (not measured). Handshake warm-up goes to the edge-mode
+  # name only: short passthrough connections trip the agent link's RST limit (see docs/benchmarks.md).
+  log "TLS: warming the Adit JVM (handshake loop 15 s + 5 s, two 100 MB downloads + uploads per path; not measured)"
+  timeout 60 "$JAVA" -Xmx256m -cp "$CP" dev.adit.bench.TlsHandshakes --port ${TPORT[edge]} --sni ${TSNI[edge]} \
+    --ca "$W/ca.pem" --seconds 15 --warmup-seconds 0 --threads 2 --mode new >"$RAW/tls-warmup.txt" 2>&1
+  timeout 60 "$JAVA" -Xmx256m -Djdk.tls.client.enableSessionTicketExtension=false -cp "$CP" dev.adit.bench.TlsHandshakes \
+    --port ${TPORT[edge]} --sni ${TSNI[edge]} --ca "$W/ca.pem" --seconds 5 --warmup-seconds 0 --threads 2 --mode resume >>"$RAW/tls-warmup.txt" 2>&1
+  for t in "${TLS_TARGETS[@]}"; do
+    for i in 1 2; do
+      tls_curl $t -o /dev/null --max-time 60 "$(tls_url $t /100m.bin)"
+      tls_curl $t -o /dev/null --max-time 120 -H 'Expect:' -T "$W/www/100m.bin" "$(tls_url $t /upload/tls-$t.bin)"
+    done
+  done
+  for ((r=1; r<=TLS_ROUNDS; r++)); do
+    for t in "${TLS_TARGETS[@]}"; do run_hs $t new $r; done
+    for t in "${TLS_TARGETS[@]}"; do run_hs $t resume $r; done
+    for t in "${TLS_TARGETS[@]}"; do run_tls_xfer $t $r; done
+  done
+fi
 
 # ------------------------------------------------------------------ JFR profile of the Adit JVM (separate pass, not in the numbers)
 PROFILE_TXT="$RAW/profile.txt"
@@ -390,6 +531,7 @@ fi
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), loopback only; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Java: $("$JAVA" -version 2>&1 | head -1); nginx $(nginx -v 2>&1 | cut -d/ -f2); $(ssh -V 2>&1 | cut -d, -f1); ssh -R ${SSH_CIPHER:-cipher: default}; wrk -t$THREADS -c$CONNS -d${DURATION}s --latency."
   echo
+  if [ $ROUNDS -gt 0 ]; then
   echo "| path | round | req/s (1 KB) | p50 ms | p99 ms | errors | CPU cores srv / wrk | machine busy | download MB/s | upload MB/s |"
   echo "|---|---|---:|---:|---:|---:|---|---:|---:|---:|"
   for ((r=1; r<=ROUNDS; r++)); do
@@ -400,6 +542,24 @@ fi
   echo
   echo "MB/s = 10^6 bytes/s, median of $DL_RUNS downloads / $UL_RUNS uploads of 100 MiB (curl). 'CPU cores srv' = CPU used by the serving processes of that path (upstream nginx included) during the wrk run; 'machine busy' includes everything (other engineers' builds too)."
   echo
+  fi
+  if [ $SKIP_TLS -eq 0 ]; then
+  echo "## TLS: edge listener (edge mode, passthrough) vs direct nginx TLS"
+  echo
+  echo "| path | round | new handshakes/s | server CPU ms / handshake | resumed handshakes/s (TLS 1.2) | download MB/s | server CPU s / 100 MiB down | upload MB/s | server CPU s / 100 MiB up |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+  for ((r=1; r<=TLS_ROUNDS; r++)); do
+    for t in "${TLS_TARGETS[@]}"; do
+      echo "| $t | $r | ${HS[$t,$r]} | ${HSCPU[$t,$r]} | ${HSR[$t,$r]} | ${TDL[$t,$r]} | ${TDLCPU[$t,$r]} | ${TUL[$t,$r]} | ${TULCPU[$t,$r]} |"
+    done
+  done
+  echo
+  for t in "${TLS_TARGETS[@]}"; do echo "- $t (${TSNI[$t]}:${TPORT[$t]}): ${TPROTO[$t]}"; done
+  echo
+  echo "Handshakes: dev.adit.bench.TlsHandshakes, 2 client threads, ${TLS_TIME} s after a 3 s warm-up: connect + full handshake (SNI, CA-verified) + close, fresh client context per connection; resumed = TLS 1.2 session-id resumption. Server CPU = utime+stime of the serving processes (edge/passthrough: the one Adit JVM with edge, both agents and DynamoDB Local, plus the upstream nginx; direct: the TLS nginx) over the measured window. Transfers: curl --http1.1 --cacert, median of $DL_RUNS/$UL_RUNS x 100 MiB."
+  echo
+  fi
+  if [ $ONLY_TLS -eq 0 ]; then
   echo "## Adit only"
   echo
   echo "- Heap per idle tunnel: $IDLE_SUMMARY"
@@ -408,7 +568,8 @@ fi
   echo "  - public URL answers 404: $PROP_404"
   echo "  - DynamoDB write itself: $PROP_W"
   echo
-  echo "Raw outputs: bench/results/raw-$TS/ (wrk-*.txt, transfer.txt, profile.txt, idle-edge-histogram.txt, propagation.txt)"
+  fi
+  echo "Raw outputs: bench/results/raw-$TS/ (wrk-*.txt, transfer.txt, tls-hs-*.txt, tls-threads-*.txt, tls-negotiated.txt, profile.txt, idle-edge-histogram.txt, propagation.txt)"
 } >"$RESULT"
 cp "$RESULT" "$RES_DIR/latest.md"
 cat "$RESULT"

@@ -33,6 +33,11 @@ final class AgentHttp2 {
                         .initialWindowSize(STREAM_WINDOW)
                         .maxFrameSize(MAX_FRAME))
                 .gracefulShutdownTimeoutMillis(0)
+                // Every visitor who leaves early is a RST_STREAM from the edge; Netty's rapid-reset
+                // guard (meant for the open internet) would read a busy tunnel as an attack and drop
+                // the whole link. The peer here is the authenticated edge, which enforces that limit
+                // on the public side itself.
+                .decoderEnforceMaxRstFramesPerWindow(0, 0)
                 .build());
         pipeline.addAfter("h2", "h2-mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override

@@ -35,6 +35,8 @@ public final class EdgeHttp2 {
                 .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW).maxFrameSize(MAX_FRAME).pushEnabled(false))
                 // Revocation must be immediate: no graceful wait for streams in flight.
                 .gracefulShutdownTimeoutMillis(0)
+                // resets from the agent mirror local connections closing; no flood guard against our own agent
+                .decoderEnforceMaxRstFramesPerWindow(0, 0)
                 .build();
         KeepAlive.install(pipeline, after);
         pipeline.addAfter("keepalive", "h2", codec);
