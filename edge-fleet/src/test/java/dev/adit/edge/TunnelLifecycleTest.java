@@ -79,6 +79,34 @@ class TunnelLifecycleTest {
     }
 
     @Test
+    void heartbeatThatFindsATunnelDeletedAlsoStopsRoutingToIt() throws Exception {
+        // No stream feed: the heartbeat is the only way this edge learns of the delete.
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("beat"));
+        var identity = env.ca.issueServer("localhost", List.of("localhost"), List.of("127.0.0.1"));
+        EdgeServer edge = new EdgeServer(EdgeConfig.builder(identity).edgeId("edge-beat").anyPorts().table(TestEdge.TABLE)
+                .domain("localhost").presenceHeartbeat(Duration.ofMillis(300)).routeCacheTtl(Duration.ofMinutes(5))
+                .build(), env.dynamo, dev.adit.edge.routing.RoutingFeed.none()).start();
+        try (LocalService local = new LocalService();
+             Agent agent = new Agent(dev.adit.agent.AgentConfig.of("localhost", edge.agentPort(), tunnel.name(), tunnel.secret(),
+                     List.of(env.ca.certificate()), local.port()).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))).start()) {
+            assertTrue(agent.awaitConnected(Duration.ofSeconds(10)));
+            assertEquals(200, get(edge, tunnel).statusCode(), "the route is now cached for minutes");
+            setStatus(tunnel, "delete_pending");
+            assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> edge.agents().sessions(tunnel.id()).isEmpty()));
+            HttpResponse<String> after = get(edge, tunnel);
+            assertEquals(404, after.statusCode(), after.body());
+        } finally {
+            edge.close();
+        }
+    }
+
+    private HttpResponse<String> get(EdgeServer edge, TestEdge.Tunnel tunnel) throws Exception {
+        return env.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + edge.publicPort() + "/hello"))
+                .header("Host", tunnel.name() + ".localhost:" + edge.publicPort()).header("Accept", "application/json")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void regeneratingTheSecretDisconnectsAgentsUsingTheOldOne() throws Exception {
         TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("rotate"));
         try (Agent agent = env.connectAgent(tunnel, 1)) {

@@ -120,6 +120,11 @@ public final class PresenceTracker implements SessionListener {
             sessions.forEach(session -> enqueue(session, () -> refresh(session)));
             return;
         }
+        if (current.isEmpty() || !current.get().routable()) {
+            // The heartbeat saw the change before the stream did: forget the cached route first, or
+            // visitors would be told "offline" (502) instead of "no such tunnel" (404) until the event lands.
+            sessions.forEach(session -> directory.invalidate(session.admittedAs().name()));
+        }
         for (AgentSession session : sessions) {
             if (current.isEmpty() || !current.get().stillAdmits(session.admittedAs())) {
                 log.info("heartbeat found {} revoked", session);
