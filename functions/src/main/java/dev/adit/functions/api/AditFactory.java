@@ -11,6 +11,11 @@ import dev.adit.functions.tunnels.TunnelCertificates;
 import dev.adit.functions.finalizer.TunnelFinalizer;
 import dev.adit.functions.idempotency.IdempotencyStore;
 import dev.adit.functions.keys.KeyService;
+import dev.adit.functions.oauth.AuthorizationService;
+import dev.adit.functions.oauth.OAuthClients;
+import dev.adit.functions.oauth.OAuthTokens;
+import dev.adit.functions.orgs.Memberships;
+import dev.adit.functions.orgs.Organizations;
 import dev.adit.functions.platform.Dynamo;
 import dev.adit.functions.ratelimit.RateLimit;
 import dev.adit.functions.ratelimit.RateLimiter;
@@ -176,5 +181,35 @@ public class AditFactory {
     @Singleton
     TunnelFinalizer tunnelFinalizer(Dynamo dynamo, TunnelSettings settings, Clock clock) {
         return new TunnelFinalizer(dynamo, settings.tombstoneRetention(), clock);
+    }
+
+    @Singleton
+    OAuthClients oauthClients(Dynamo dynamo, Clock clock) {
+        return new OAuthClients(dynamo, clock);
+    }
+
+    @Singleton
+    OAuthTokens oauthTokens(Dynamo dynamo, Clock clock,
+                            @Value("${adit.oauth.code-lifetime:60s}") Duration code,
+                            @Value("${adit.oauth.access-token-lifetime:1h}") Duration access,
+                            @Value("${adit.oauth.refresh-token-lifetime:30d}") Duration refresh) {
+        return new OAuthTokens(dynamo, new OAuthTokens.Lifetimes(code, access, refresh), clock);
+    }
+
+    @Singleton
+    AuthorizationService authorizationService(Dynamo dynamo, OAuthClients clients, OAuthTokens tokens, AccountService accounts,
+                                              Clock clock) {
+        return new AuthorizationService(dynamo, clients, tokens.lifetimes(), accounts, AuthorizationService.Settings.DEFAULT, clock);
+    }
+
+    @Singleton
+    Memberships memberships(Dynamo dynamo) {
+        return new Memberships(dynamo);
+    }
+
+    @Singleton
+    Organizations organizations(Dynamo dynamo, Memberships memberships, Clock clock,
+                                @Value("${adit.invitation-lifetime:7d}") Duration invitationLifetime) {
+        return new Organizations(dynamo, memberships, invitationLifetime, clock);
     }
 }

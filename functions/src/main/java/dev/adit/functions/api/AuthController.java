@@ -43,10 +43,10 @@ public class AuthController {
     }
 
     @Post("/login")
-    @Operation(summary = "Exchange email and password for a new API key")
+    @Operation(summary = "Exchange email and password for a new API key, for the user's first organization or the organization_id given")
     public AccountViews.Credentials login(HttpRequest<?> request, @Nullable @Body Requests.Login body) {
-        Requests.Login req = Optional.ofNullable(body).orElse(new Requests.Login(null, null));
-        return accounts.login(req.email(), req.password(), clientAddress(request));
+        Requests.Login req = Optional.ofNullable(body).orElse(new Requests.Login(null, null, null));
+        return accounts.login(req.email(), req.password(), Optional.ofNullable(req.organizationId()), clientAddress(request));
     }
 
     private static String clientAddress(HttpRequest<?> request) {

@@ -17,7 +17,7 @@ public final class Requests {
         }
     }
 
-    public record Login(String email, String password) {
+    public record Login(String email, String password, @Nullable String organizationId) {
         @Override
         public String toString() {
             return "Login[email=" + email + "]";
@@ -32,5 +32,28 @@ public final class Requests {
 
     public record CreateTunnel(String tunnelName, @Nullable String description,
                                @Nullable @Schema(allowableValues = {"edge", "passthrough"}, defaultValue = "edge") String tlsMode) {
+    }
+
+    public record RegisterClient(String name, List<String> redirectUris,
+                                 @Nullable @Schema(allowableValues = {"confidential", "public"}, defaultValue = "confidential") String clientType) {
+    }
+
+    public record CreateOrg(String name) {
+    }
+
+    public record RenameOrg(String name) {
+    }
+
+    public record ChangeRole(@Schema(allowableValues = {"owner", "admin", "member"}) String role) {
+    }
+
+    public record Invite(String email, @Nullable @Schema(allowableValues = {"owner", "admin", "member"}, defaultValue = "member") String role) {
+    }
+
+    public record AcceptInvitation(String token) {
+        @Override
+        public String toString() {
+            return "AcceptInvitation[]";
+        }
     }
 }

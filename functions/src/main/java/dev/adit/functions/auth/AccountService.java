@@ -17,7 +17,10 @@ import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import dev.adit.functions.orgs.Memberships;
+
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -92,8 +95,9 @@ public final class AccountService {
         org.setTunnelsCreated(0L);
         org.setRequestsServed(0L);
         org.setBytesTransferred(0L);
+        org.setOwners(role == Role.OWNER ? 1L : 0L);
 
-        MemberItem member = membership(orgId, userId, role, now);
+        MemberItem member = dev.adit.functions.orgs.Organizations.member(orgId, userId, role, now);
         ApiKeys.NewKey key = ApiKeys.generate(userId, orgId, "Signup key", role.scopes(), now);
 
         try {
@@ -113,6 +117,34 @@ public final class AccountService {
     }
 
     public AccountViews.Credentials login(String email, String password, String clientAddress) {
+        return login(email, password, Optional.empty(), clientAddress);
+    }
+
+    /**
+     * A new login key for one of the user's organizations: the one asked for, or else the user's
+     * first (their own, unless they have left it).
+     */
+    public AccountViews.Credentials login(String email, String password, Optional<String> organizationId, String clientAddress) {
+        UserItem u = verifyCredentials(email, password, clientAddress);
+        List<Memberships.Membership> memberships = new Memberships(dynamo).of(u.getId());
+        Memberships.Membership membership = organizationId
+                .map(wanted -> memberships.stream().filter(m -> m.organizationId().equals(wanted)).findFirst()
+                        .orElseThrow(() -> ApiException.notFound("organization")))
+                .or(() -> memberships.stream().filter(m -> m.organizationId().equals(u.getOrganizationId())).findFirst())
+                .or(() -> memberships.stream().findFirst())
+                .orElseThrow(() -> new ApiException(403, "no_organization",
+                        "This user belongs to no organization; accept an invitation or create one"));
+        ApiKeys.NewKey key = ApiKeys.generate(u.getId(), membership.organizationId(), "Login key", membership.role().scopes(), clock.millis());
+        key.item().setExpiresAt(clock.instant().plus(settings.loginKeyLifetime()).getEpochSecond());
+        dynamo.table(ApiKeyItem.class).putItem(key.item());
+        return new AccountViews.Credentials(key.plaintext(), summary(u));
+    }
+
+    /**
+     * Checks an email and password, within the login rate limits; the same work (and time) whether
+     * or not the account exists. Used by login and by the OAuth sign-in page.
+     */
+    public UserItem verifyCredentials(String email, String password, String clientAddress) {
         String address = normalizeEmail(email);
         if (password == null || password.isEmpty()) {
             throw ApiException.invalid("password", "password is required");
@@ -135,14 +167,11 @@ public final class AccountService {
         if (!ok) {
             throw new ApiException(401, "invalid_credentials", "Email or password is incorrect");
         }
-        UserItem u = user.get();
-        MemberItem member = dynamo.table(MemberItem.class)
-                .getItem(r -> r.key(key(Keys.orgPk(u.getOrganizationId()), "MEMBER#" + u.getId())).consistentRead(true));
-        Role role = Optional.ofNullable(member).flatMap(m -> Role.fromWire(m.getRole())).orElse(Role.MEMBER);
-        ApiKeys.NewKey key = ApiKeys.generate(u.getId(), u.getOrganizationId(), "Login key", role.scopes(), clock.millis());
-        key.item().setExpiresAt(clock.instant().plus(settings.loginKeyLifetime()).getEpochSecond());
-        dynamo.table(ApiKeyItem.class).putItem(key.item());
-        return new AccountViews.Credentials(key.plaintext(), summary(u));
+        return user.get();
+    }
+
+    public Optional<UserItem> user(String userId) {
+        return Optional.ofNullable(dynamo.table(UserItem.class).getItem(r -> r.key(key("USER#" + userId, "PROFILE")).consistentRead(true)));
     }
 
     /** Revokes the key the caller authenticated with. */
@@ -166,24 +195,11 @@ public final class AccountService {
                 Times.iso(user.getCreatedAt()), organization, usage);
     }
 
-    static MemberItem membership(String orgId, String userId, Role role, long now) {
-        MemberItem member = new MemberItem();
-        member.setPk(Keys.orgPk(orgId));
-        member.setSk("MEMBER#" + userId);
-        member.setGsi1pk("USER#" + userId + "#ORGS");
-        member.setGsi1sk("ORG#" + orgId);
-        member.setOrganizationId(orgId);
-        member.setUserId(userId);
-        member.setRole(role.wireName());
-        member.setJoinedAt(now);
-        return member;
-    }
-
     private static AccountViews.UserSummary summary(UserItem user) {
         return new AccountViews.UserSummary(user.getId(), user.getEmail(), user.getName(), user.getPlan(), Times.iso(user.getCreatedAt()));
     }
 
-    private static String normalizeEmail(String email) {
+    public static String normalizeEmail(String email) {
         String address = Optional.ofNullable(email).map(e -> e.strip().toLowerCase(Locale.ROOT)).orElse("");
         if (address.isEmpty()) {
             throw ApiException.invalid("email", "email is required");
@@ -200,7 +216,7 @@ public final class AccountService {
         }
     }
 
-    private static String emailPk(String address) {
+    public static String emailPk(String address) {
         return "EMAIL#" + address;
     }
 

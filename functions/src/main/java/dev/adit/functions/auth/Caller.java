@@ -3,11 +3,13 @@ package dev.adit.functions.auth;
 import java.util.List;
 
 /**
- * Who is calling, for exactly one organization, with what scopes. {@code credentialHash} is the
- * stored hash of the presented key; {@code sealingKey} is derived from the presented key itself and
- * never stored, so only the same credential can open what was sealed for it (idempotent replays).
+ * Who is calling, for exactly one organization, with what scopes: the credential's own scopes cut
+ * down to what the caller's role in that organization grants today. {@code credentialHash} is the
+ * stored hash of the presented credential; {@code sealingKey} is derived from the presented
+ * credential itself and never stored, so only the same credential can open what was sealed for it
+ * (idempotent replays).
  */
-public record Caller(String userId, String organizationId, String credentialId, String credentialHash,
+public record Caller(String userId, String organizationId, Role role, String credentialId, String credentialHash,
                      List<String> scopes, byte[] sealingKey) {
     public Caller {
         scopes = List.copyOf(scopes);
@@ -19,6 +21,7 @@ public record Caller(String userId, String organizationId, String credentialId, 
 
     @Override
     public String toString() {
-        return "Caller[user=" + userId + ", org=" + organizationId + ", credential=" + credentialId + ", scopes=" + scopes + "]";
+        return "Caller[user=" + userId + ", org=" + organizationId + ", role=" + role.wireName()
+                + ", credential=" + credentialId + ", scopes=" + scopes + "]";
     }
 }

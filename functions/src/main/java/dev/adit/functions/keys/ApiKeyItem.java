@@ -28,6 +28,8 @@ public class ApiKeyItem {
     private Long createdAt;
     private Long lastUsed;
     private Long expiresAt;
+    private String grantId;
+    private String clientId;
 
     @DynamoDbPartitionKey
     @DynamoDbAttribute("pk")
@@ -151,4 +153,22 @@ public class ApiKeyItem {
         this.expiresAt = expiresAt;
     }
 
+
+    @DynamoDbAttribute("grant_id")
+    public String getGrantId() {
+        return grantId;
+    }
+
+    public void setGrantId(String grantId) {
+        this.grantId = grantId;
+    }
+
+    @DynamoDbAttribute("client_id")
+    public String getClientId() {
+        return clientId;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
 }

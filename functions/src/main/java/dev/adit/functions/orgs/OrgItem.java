@@ -17,6 +17,7 @@ public class OrgItem {
     private Long tunnelsCreated;
     private Long requestsServed;
     private Long bytesTransferred;
+    private Long owners;
 
     @DynamoDbPartitionKey
     @DynamoDbAttribute("pk")
@@ -101,4 +102,13 @@ public class OrgItem {
         this.bytesTransferred = bytesTransferred;
     }
 
+
+    @DynamoDbAttribute("owners")
+    public Long getOwners() {
+        return owners;
+    }
+
+    public void setOwners(Long owners) {
+        this.owners = owners;
+    }
 }

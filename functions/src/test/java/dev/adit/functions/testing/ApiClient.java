@@ -71,6 +71,23 @@ public final class ApiClient {
         }
     }
 
+    /** A form-encoded POST (the OAuth token and revocation endpoints), with optional extra headers. */
+    public Response postForm(String path, Map<String, String> form, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(BrowserSession.form(form)));
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body().isEmpty() ? JSON.nullNode() : parse(response.body()), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Response get(String path, String apiKey) {
         return send("GET", path, apiKey, null, Map.of());
     }

@@ -1,0 +1,79 @@
+package dev.adit.functions.orgs;
+
+import dev.adit.events.table.AditTable;
+import dev.adit.events.table.Keys;
+import dev.adit.functions.auth.Role;
+import dev.adit.functions.platform.Dynamo;
+import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Who belongs to which organization, in what role: read side, shared by sign-in, consent and the org API. */
+public final class Memberships {
+    /** One of a user's organizations. */
+    public record Membership(String organizationId, String organizationName, Role role, long joinedAt) {
+    }
+
+    private static final int MAX_ORGS_PER_USER_LISTED = 100;
+
+    private final Dynamo dynamo;
+
+    public Memberships(Dynamo dynamo) {
+        this.dynamo = dynamo;
+    }
+
+    public static String sk(String userId) {
+        return "MEMBER#" + userId;
+    }
+
+    public static String userOrgsGsi(String userId) {
+        return "USER#" + userId + "#ORGS";
+    }
+
+    public Optional<Role> role(String organizationId, String userId) {
+        return Optional.ofNullable(dynamo.table(MemberItem.class).getItem(r -> r
+                        .key(Key.builder().partitionValue(Keys.orgPk(organizationId)).sortValue(sk(userId)).build()).consistentRead(true)))
+                .flatMap(m -> Role.fromWire(m.getRole()));
+    }
+
+    /** The user's organizations, oldest membership first, with names. */
+    public List<Membership> of(String userId) {
+        List<MemberItem> members = new ArrayList<>();
+        dynamo.table(MemberItem.class).index(AditTable.GSI1)
+                .query(r -> r.queryConditional(QueryConditional.keyEqualTo(Key.builder().partitionValue(userOrgsGsi(userId)).build()))
+                        .limit(MAX_ORGS_PER_USER_LISTED))
+                .stream().limit(1).forEach(p -> members.addAll(p.items()));
+        Map<String, String> names = names(members.stream().map(MemberItem::getOrganizationId).toList());
+        return members.stream()
+                .map(m -> new Membership(m.getOrganizationId(), names.getOrDefault(m.getOrganizationId(), m.getOrganizationId()),
+                        Role.fromWire(m.getRole()).orElse(Role.MEMBER), m.getJoinedAt() == null ? 0 : m.getJoinedAt()))
+                .sorted(Comparator.comparingLong(Membership::joinedAt))
+                .toList();
+    }
+
+    private Map<String, String> names(List<String> organizationIds) {
+        Map<String, String> out = new HashMap<>();
+        for (int from = 0; from < organizationIds.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = organizationIds.subList(from, Math.min(from + 100, organizationIds.size())).stream()
+                    .distinct().map(id -> Dynamo.key(Keys.orgPk(id), Keys.ORG_SK)).toList();
+            Map<String, KeysAndAttributes> pending = Map.of(dynamo.tableName(), KeysAndAttributes.builder().keys(keys)
+                    .projectionExpression("id, #n").expressionAttributeNames(Map.of("#n", "name")).build());
+            for (int attempt = 0; !pending.isEmpty() && attempt < 5; attempt++) {
+                Map<String, KeysAndAttributes> request = pending;
+                var response = dynamo.client().batchGetItem(r -> r.requestItems(request));
+                response.responses().getOrDefault(dynamo.tableName(), List.of())
+                        .forEach(item -> out.put(item.get("id").s(), item.get("name").s()));
+                pending = response.unprocessedKeys();
+            }
+        }
+        return out;
+    }
+}
