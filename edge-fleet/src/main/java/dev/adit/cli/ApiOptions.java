@@ -41,7 +41,27 @@ public final class ApiOptions {
     public ControlApi authenticatedApi() {
         CliConfig config = config();
         String key = apiKey(config).orElseThrow(() ->
-                new CliException("not logged in: run `adit auth login -e EMAIL` or `adit auth set-key it_...`, or set ADIT_API_KEY"));
+                new CliException("not logged in: run `adit auth login --web`, `adit auth login -e EMAIL` or `adit auth set-key it_...`, or set ADIT_API_KEY"));
+        if (System.getenv("ADIT_API_KEY") == null && refreshDue(config)) {
+            key = refresh(config);
+        }
         return new ControlApi(apiUrl(), Optional.of(key));
+    }
+
+    /** An OAuth access token that expires within a minute is replaced before it is used. */
+    private static boolean refreshDue(CliConfig config) {
+        return config.refreshToken().isPresent() && config.accessTokenExpiresAt()
+                .map(at -> at.isBefore(java.time.Instant.now().plusSeconds(60))).orElse(true);
+    }
+
+    private String refresh(CliConfig config) {
+        try {
+            WebLogin.Tokens tokens = WebLogin.refresh(apiUrl(), config.refreshToken().orElseThrow());
+            config.oauthTokens(tokens.accessToken(), tokens.refreshToken(), tokens.expiresAt());
+            config.save();
+            return tokens.accessToken();
+        } catch (ControlApi.ApiError refused) {
+            throw new CliException("the saved login has ended (" + refused.getMessage() + "); run `adit auth login --web` again");
+        }
     }
 }

@@ -21,29 +21,81 @@ import java.util.Optional;
 public final class AuthCommand implements Runnable {
     @Override
     public void run() {
-        System.out.println("Usage: adit auth (login -e EMAIL | set-key it_... | status | test [--scope SCOPE])");
+        System.out.println("Usage: adit auth (login --web | login -e EMAIL [--org ORG_ID] | set-key it_... | status | test [--scope SCOPE])");
     }
 
-    @Command(name = "login", mixinStandardHelpOptions = true, description = "Log in with email and password; stores a new API key.")
+    @Command(name = "login", mixinStandardHelpOptions = true,
+            description = {"Log in; stores the credential the CLI uses.",
+                    "  --web: in the browser (OAuth with PKCE), as `gh auth login` does.",
+                    "  -e EMAIL: with email and password; stores a new API key."})
     static final class Login implements Runnable {
         @Mixin
         ApiOptions options;
 
-        @Option(names = {"-e", "--email"}, required = true, description = "Your account's email address.")
+        @Option(names = {"-e", "--email"}, description = "Your account's email address (password login).")
         String email;
 
         @Option(names = "--password-stdin", description = "Read the password from standard input (for scripts).")
         boolean passwordStdin;
 
+        @Option(names = "--org", paramLabel = "ORG_ID", description = "Act for this one of your organizations (password login; "
+                + "with --web you choose it on the consent page).")
+        String organizationId;
+
+        @Option(names = "--web", description = "Log in in the browser instead of typing a password here.")
+        boolean web;
+
+        @Option(names = "--no-browser", description = "With --web: print the address instead of opening a browser.")
+        boolean noBrowser;
+
+        @Option(names = "--scope", description = "With --web: the scopes to ask for (default: ${DEFAULT-VALUE}).",
+                defaultValue = WebLogin.DEFAULT_SCOPE)
+        String scope;
+
+        @Option(names = "--timeout", description = "With --web: how long to wait for the browser, e.g. 5m (default ${DEFAULT-VALUE}).",
+                defaultValue = "5m")
+        String timeout;
+
         @Override
         public void run() {
-            String password = readPassword();
-            JsonNode answer = options.api().post("/v1/auth/login", ControlApi.body("email", email, "password", password));
             CliConfig config = options.config();
-            config.apiKey(answer.get("api_key").asText());
+            if (web) {
+                if (email != null || organizationId != null) {
+                    throw new CliException("--web asks for the account and organization in the browser; leave out -e and --org");
+                }
+                WebLogin.Tokens tokens = WebLogin.run(options.apiUrl(), scope, !noBrowser, parseDuration(timeout), System.out);
+                config.oauthTokens(tokens.accessToken(), tokens.refreshToken(), tokens.expiresAt());
+                config.save();
+                JsonNode user = new ControlApi(options.apiUrl(), Optional.of(tokens.accessToken())).get("/v1/auth/user");
+                System.out.println("Logged in as " + user.path("email").asText() + " for " + user.path("organization").path("name").asText()
+                        + " (scopes: " + tokens.scope() + ").");
+                System.out.println("Token saved to " + config.file() + "; it is refreshed by itself.");
+                return;
+            }
+            if (email == null) {
+                throw new CliException("say how to log in: `adit auth login --web`, or `adit auth login -e EMAIL`");
+            }
+            String password = readPassword();
+            JsonNode answer = options.api().post("/v1/auth/login", organizationId == null
+                    ? ControlApi.body("email", email, "password", password)
+                    : ControlApi.body("email", email, "password", password, "organization_id", organizationId));
+            config.apiKeyOnly(answer.get("api_key").asText());
             config.save();
             System.out.println("Logged in as " + answer.path("user").path("email").asText() + ".");
             System.out.println("API key " + mask(answer.get("api_key").asText()) + " saved to " + config.file());
+        }
+
+        private static java.time.Duration parseDuration(String value) {
+            var m = java.util.regex.Pattern.compile("(\\d+)([smh])").matcher(value.trim());
+            if (!m.matches()) {
+                throw new CliException("--timeout must be like 90s, 5m or 1h");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofHours(n);
+            };
         }
 
         private String readPassword() {
@@ -81,7 +133,7 @@ public final class AuthCommand implements Runnable {
                 throw new CliException("that does not look like an Adit API key (it_ and 16 letters or digits)");
             }
             CliConfig config = options.config();
-            config.apiKey(key);
+            config.apiKeyOnly(key);
             config.save();
             System.out.println("API key " + mask(key) + " saved to " + config.file());
         }
@@ -102,10 +154,11 @@ public final class AuthCommand implements Runnable {
             }
             System.out.println("Current API Key: " + mask(key.get()));
             try {
-                JsonNode self = new ControlApi(options.apiUrl(), key).get("/v1/auth/key");
+                JsonNode self = options.authenticatedApi().get("/v1/auth/key");
                 System.out.println("Status: Valid");
-                System.out.println("Expires: " + (self.path("expires_at").isTextual() ? self.get("expires_at").asText() : "Never"));
-            } catch (ControlApi.ApiError e) {
+                System.out.println("Expires: " + (config.refreshToken().isPresent() ? "refreshed by itself (OAuth login)"
+                        : self.path("expires_at").isTextual() ? self.get("expires_at").asText() : "Never"));
+            } catch (CliException e) {
                 System.out.println("Status: Invalid (" + e.getMessage() + ")");
             }
         }
@@ -145,6 +198,7 @@ public final class AuthCommand implements Runnable {
     }
 
     static String mask(String key) {
-        return key.length() > 3 ? "it_***..." + key.substring(key.length() - 3) : "it_***";
+        String prefix = key.indexOf('_') > 0 ? key.substring(0, key.indexOf('_') + 1) : "";
+        return key.length() > 3 ? prefix + "***..." + key.substring(key.length() - 3) : prefix + "***";
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 /**
  * The CLI's own file, {@code ~/.config/adit/config.json}, readable by its owner only: the API key
+ * (or an OAuth access token with its refresh token)
  * and, per API and tunnel, the connect secret an agent needs (the API shows it only once).
  * {@code ADIT_CONFIG_DIR} moves it (tests, several accounts).
  */
@@ -52,8 +53,27 @@ public final class CliConfig {
         return Optional.ofNullable(root.path("api_key").textValue());
     }
 
-    public void apiKey(String key) {
+    /** Stores an API key; forgets any OAuth refresh token (the key replaces that login). */
+    public void apiKeyOnly(String key) {
         root.put("api_key", key);
+        root.remove("refresh_token");
+        root.remove("access_token_expires_at");
+    }
+
+    /** Stores an OAuth login: the access token is used like a key until it expires, then refreshed. */
+    public void oauthTokens(String accessToken, String refreshToken, java.time.Instant expiresAt) {
+        root.put("api_key", accessToken);
+        root.put("refresh_token", refreshToken);
+        root.put("access_token_expires_at", expiresAt.getEpochSecond());
+    }
+
+    public Optional<String> refreshToken() {
+        return Optional.ofNullable(root.path("refresh_token").textValue());
+    }
+
+    public Optional<java.time.Instant> accessTokenExpiresAt() {
+        return root.path("access_token_expires_at").isNumber()
+                ? Optional.of(java.time.Instant.ofEpochSecond(root.get("access_token_expires_at").asLong())) : Optional.empty();
     }
 
     public Optional<String> connectSecret(String apiUrl, String tunnelName) {

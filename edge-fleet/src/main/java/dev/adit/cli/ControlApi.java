@@ -57,6 +57,29 @@ public final class ControlApi {
         return send("POST", path, body);
     }
 
+    /** A form-encoded POST, as the OAuth token endpoint expects; OAuth errors carry error_description. */
+    public JsonNode postForm(String path, Map<String, String> form) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(WebLogin.form(form))).build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                throw new ApiError(response.statusCode(), json.path("error").asText("error"),
+                        json.path("error_description").asText(json.path("message").asText("HTTP " + response.statusCode())));
+            }
+            return json;
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the Adit API at " + base + " (is `adit server` running? set --api-url or ADIT_API_URL)");
+        } catch (IOException e) {
+            throw new CliException("talking to the Adit API at " + base + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
     public JsonNode delete(String path) {
         return send("DELETE", path, null);
     }

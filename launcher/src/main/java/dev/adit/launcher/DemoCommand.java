@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(file, account.toString());
         }
         CliConfig config = CliConfig.load(CliConfig.defaultDirectory());
-        config.apiKey(credentials.get("api_key").asText());
+        config.apiKeyOnly(credentials.get("api_key").asText());
         config.save();
         return credentials.path("user").path("email").asText();
     }

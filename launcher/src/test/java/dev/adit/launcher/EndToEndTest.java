@@ -64,7 +64,7 @@ class EndToEndTest {
     void aLocalPortIsReachableThroughItsTunnelAndPresenceFollowsTheAgent(@TempDir Path configDir) throws Exception {
         String key = signup();
         CliConfig config = CliConfig.load(configDir);
-        config.apiKey(key);
+        config.apiKeyOnly(key);
         config.save();
         String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
 

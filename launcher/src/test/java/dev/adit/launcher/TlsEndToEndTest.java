@@ -66,7 +66,7 @@ class TlsEndToEndTest {
     @Test
     void passthroughTunnelPresentsTheAgentsOwnCertificate(@TempDir Path configDir) throws Exception {
         CliConfig config = CliConfig.load(configDir);
-        config.apiKey(signup());
+        config.apiKeyOnly(signup());
         config.save();
         String name = "tls-" + UUID.randomUUID().toString().substring(0, 8);
         ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
@@ -100,7 +100,7 @@ class TlsEndToEndTest {
     @Test
     void edgeModeTunnelIsServedOverHttpsWithACertificateForItsName(@TempDir Path configDir) throws Exception {
         CliConfig config = CliConfig.load(configDir);
-        config.apiKey(signup());
+        config.apiKeyOnly(signup());
         config.save();
         String name = "https-" + UUID.randomUUID().toString().substring(0, 8);
         ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
