@@ -34,7 +34,8 @@ import java.util.Optional;
 
 /**
  * The OAuth 2.0 authorization server: the browser pages (authorize, sign-in, consent) and the
- * token and revocation endpoints. Thin: {@link AuthorizationService} and {@link OAuthTokens} decide.
+ * token and revocation endpoints. The pages answer HTML to browsers (Accept: text/html) and to
+ * clients that asked for JSON alike: there is no other representation of a sign-in page. Thin: {@link AuthorizationService} and {@link OAuthTokens} decide.
  */
 @Controller("/v1/oauth")
 @Tag(name = "oauth")
@@ -54,7 +55,7 @@ public class OAuthController {
     }
 
     @Get("/authorize")
-    @Produces(MediaType.TEXT_HTML)
+    @Produces({MediaType.TEXT_HTML, MediaType.APPLICATION_JSON})
     @Operation(summary = "Authorization endpoint (RFC 6749 4.1.1): a sign-in and consent page, then a redirect with a code")
     public HttpResponse<String> authorize(HttpRequest<?> request,
                                           @Nullable @QueryValue("response_type") String responseType,
@@ -76,11 +77,11 @@ public class OAuthController {
     }
 
     @Post("/login")
+    @Produces({MediaType.TEXT_HTML, MediaType.APPLICATION_JSON})
     @Consumes({MediaType.APPLICATION_FORM_URLENCODED})
-    @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The sign-in form of the authorization page")
-    public HttpResponse<String> login(HttpRequest<?> request, @Nullable @Body String body) {
-        FormBody form = FormBody.parse(Optional.of(MediaType.APPLICATION_FORM_URLENCODED), body);
+    public HttpResponse<String> login(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        FormBody form = FormBody.of(body);
         var answer = authorization.signIn(form.get("request_id").orElse(null), form.get("csrf_token").orElse(null),
                 cookie(request, BROWSER_COOKIE), form.get("email").orElse(""), form.get("password").orElse(""), clientAddress(request));
         if (answer.newSessionSecret().isPresent() && answer.step() instanceof AuthorizationService.Consent consent) {
@@ -95,18 +96,18 @@ public class OAuthController {
     }
 
     @Get("/consent")
-    @Produces(MediaType.TEXT_HTML)
+    @Produces({MediaType.TEXT_HTML, MediaType.APPLICATION_JSON})
     @Operation(summary = "The consent page of the authorization flow")
     public HttpResponse<String> consentPage(HttpRequest<?> request, @Nullable @QueryValue("request_id") String requestId) {
         return page(request, authorization.consent(requestId, cookie(request, BROWSER_COOKIE), cookie(request, SESSION_COOKIE)), false);
     }
 
     @Post("/consent")
+    @Produces({MediaType.TEXT_HTML, MediaType.APPLICATION_JSON})
     @Consumes({MediaType.APPLICATION_FORM_URLENCODED})
-    @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Approve or deny, from the consent page")
-    public HttpResponse<String> consent(HttpRequest<?> request, @Nullable @Body String body) {
-        FormBody form = FormBody.parse(Optional.of(MediaType.APPLICATION_FORM_URLENCODED), body);
+    public HttpResponse<String> consent(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        FormBody form = FormBody.of(body);
         Optional<String> decision = form.get("decision");
         if (decision.isEmpty() || !(decision.get().equals("approve") || decision.get().equals("deny"))) {
             return page(request, AuthorizationService.Answer.of(new AuthorizationService.Refused(400, "Invalid request",
@@ -121,8 +122,8 @@ public class OAuthController {
     @Post("/token")
     @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.APPLICATION_JSON})
     @Operation(summary = "Token endpoint (RFC 6749 section 3.2): authorization_code (with PKCE) and refresh_token grants")
-    public HttpResponse<OAuthTokens.TokenResponse> token(HttpRequest<?> request, @Nullable @Body String body) {
-        FormBody form = FormBody.parse(request.getContentType().map(MediaType::toString), body);
+    public HttpResponse<OAuthTokens.TokenResponse> token(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        FormBody form = FormBody.of(body);
         OAuthClients.Client client = authenticateClient(request, form);
         String grantType = form.get("grant_type").orElseThrow(() -> OAuthError.invalidRequest("grant_type is required"));
         OAuthTokens.TokenResponse issued = switch (grantType) {
@@ -140,8 +141,8 @@ public class OAuthController {
     @Post("/revoke")
     @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.APPLICATION_JSON})
     @Operation(summary = "Token revocation (RFC 7009): an access token alone, or a refresh token with its whole grant")
-    public HttpResponse<Void> revoke(HttpRequest<?> request, @Nullable @Body String body) {
-        FormBody form = FormBody.parse(request.getContentType().map(MediaType::toString), body);
+    public HttpResponse<Void> revoke(HttpRequest<?> request, @Nullable @Body Map<String, Object> body) {
+        FormBody form = FormBody.of(body);
         OAuthClients.Client client = authenticateClient(request, form);
         String token = form.get("token").orElseThrow(() -> OAuthError.invalidRequest("token is required"));
         tokens.revoke(client, token);
@@ -223,7 +224,8 @@ public class OAuthController {
         noStore(response);
         response.header("X-Frame-Options", "DENY");
         response.header("X-Content-Type-Options", "nosniff");
-        response.header("Referrer-Policy", "no-referrer");
+        // not no-referrer: under it a form POST carries "Origin: null", which the server refuses on a loopback host
+        response.header("Referrer-Policy", "same-origin");
         // form-action also governs where a form's response may redirect: the client's origin must be allowed
         response.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
                 + "frame-ancestors 'none'; form-action 'self'" + formTarget.map(o -> " " + o).orElse(""));

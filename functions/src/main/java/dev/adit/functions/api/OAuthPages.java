@@ -64,7 +64,7 @@ final class OAuthPages {
 
     private static String layout(String title, String body) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-                + "<meta name=\"referrer\" content=\"no-referrer\"><title>" + esc(title) + "</title><style>" + STYLE + "</style></head>"
+                + "<meta name=\"referrer\" content=\"same-origin\"><title>" + esc(title) + "</title><style>" + STYLE + "</style></head>"
                 + "<body><main>" + body + "</main></body></html>";
     }
 

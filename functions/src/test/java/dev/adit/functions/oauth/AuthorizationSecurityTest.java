@@ -209,4 +209,20 @@ class AuthorizationSecurityTest {
             assertEquals(200, client.refresh(tokens.text("refresh_token")).status(), "the refresh token outlives it");
         }
     }
+
+    @Test
+    void aRepeatedParameterIsAnInvalidRequestNotAChoice() throws Exception {
+        var user = api.signup();
+        var client = OAuthTestClient.register(api, user.apiKey(), "confidential", "https://app.example.test/cb");
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response = http.send(java.net.http.HttpRequest.newBuilder(LocalStack.api().base().resolve("/v1/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=refresh_token&grant_type=authorization_code&client_id="
+                        + client.id() + "&client_secret=" + client.secret())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"invalid_request\""), response.body());
+        var page = browser.get(client.authorizePath("tunnels:read", "a", null) + "&state=b");
+        assertEquals(400, page.status());
+        assertNull(page.header("Location"));
+    }
 }
