@@ -21,18 +21,22 @@ import java.util.UUID;
  * @param presenceHeartbeat  how often presence is refreshed and connected tunnels re-checked
  * @param tlsPort            the public TLS listener (SNI routed); bound only when {@code publicTls} is present
  * @param publicTls          the wildcard identity for {@code *.{domain}} served to visitors of edge-mode tunnels
+ * @param routingTopicArn    the routing fan-out's SNS topic: the edge reads changes from its own SQS
+ *                           queue subscribed to it. Empty (local mode, one or two edges): it reads the
+ *                           table's stream directly
  */
 public record EdgeConfig(String edgeId, String bindHost, int publicPort, int agentPort, int adminPort, int internalPort,
                          String domain, Optional<URI> dynamoEndpoint, String region, String table, TlsIdentity agentTls,
                          String internalAddress, Duration upstreamTimeout, Duration presenceTtl, Duration presenceHeartbeat,
                          Duration usageFlushInterval, Duration routeCacheTtl, Duration negativeCacheTtl,
-                         int tlsPort, Optional<PublicCertificates> publicTls) {
+                         int tlsPort, Optional<PublicCertificates> publicTls, Optional<String> routingTopicArn) {
 
     public EdgeConfig {
         Objects.requireNonNull(edgeId);
         Objects.requireNonNull(agentTls, "the agent listener needs a TLS identity");
         Objects.requireNonNull(domain);
         publicTls = publicTls == null ? Optional.empty() : publicTls;
+        routingTopicArn = routingTopicArn == null ? Optional.empty() : routingTopicArn.filter(arn -> !arn.isBlank());
     }
 
     public static Builder builder(TlsIdentity agentTls) {
@@ -60,6 +64,7 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
         private Duration negativeCacheTtl = Duration.ofSeconds(2);
         private int tlsPort = 8443;
         private Optional<PublicCertificates> publicTls = Optional.empty();
+        private Optional<String> routingTopicArn = Optional.empty();
 
         private Builder(TlsIdentity agentTls) {
             this.agentTls = agentTls;
@@ -94,11 +99,14 @@ public record EdgeConfig(String edgeId, String bindHost, int publicPort, int age
         public Builder usageFlushInterval(Duration v) { usageFlushInterval = v; return this; }
         public Builder routeCacheTtl(Duration v) { routeCacheTtl = v; return this; }
         public Builder negativeCacheTtl(Duration v) { negativeCacheTtl = v; return this; }
+        /** Reads routing changes from the fan-out on this SNS topic (null or blank: from the table's stream). */
+        public Builder routingTopicArn(String v) { routingTopicArn = Optional.ofNullable(v); return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(edgeId, bindHost, publicPort, agentPort, adminPort, internalPort, domain, dynamoEndpoint,
                     region, table, agentTls, internalAddress == null ? bindHost : internalAddress, upstreamTimeout,
-                    presenceTtl, presenceHeartbeat, usageFlushInterval, routeCacheTtl, negativeCacheTtl, tlsPort, publicTls);
+                    presenceTtl, presenceHeartbeat, usageFlushInterval, routeCacheTtl, negativeCacheTtl, tlsPort, publicTls,
+                    routingTopicArn);
         }
     }
 }

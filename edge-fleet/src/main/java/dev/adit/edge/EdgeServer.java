@@ -17,6 +17,9 @@ import dev.adit.edge.presence.PresenceTracker;
 import dev.adit.edge.routing.DynamoStreamRoutingFeed;
 import dev.adit.edge.routing.RoutingChange;
 import dev.adit.edge.routing.RoutingFeed;
+import dev.adit.edge.routing.RoutingQueue;
+import dev.adit.edge.routing.SnsTopicSubscriptions;
+import dev.adit.edge.routing.SqsRoutingFeed;
 import dev.adit.edge.routing.TunnelDirectory;
 import dev.adit.edge.usage.UsageMeter;
 import io.netty.bootstrap.ServerBootstrap;
@@ -40,6 +43,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -64,6 +69,8 @@ public final class EdgeServer implements AutoCloseable {
     private final DynamoDbClient dynamo;
     private final RoutingFeed feed;
     private final boolean ownsClients;
+    /** Clients made for the feed by this edge, closed with it. */
+    private final List<AutoCloseable> feedClients = new ArrayList<>();
     private final ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("adit-edge-io-", 0).factory());
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("adit-edge-timer").factory());
@@ -89,7 +96,10 @@ public final class EdgeServer implements AutoCloseable {
         this(config, dynamoClient(config), null, true);
     }
 
-    /** An edge on given clients; {@code feed} delivers tunnel changes (see {@link DynamoStreamRoutingFeed}). */
+    /**
+     * An edge on given clients; {@code feed} delivers tunnel changes (see {@link DynamoStreamRoutingFeed}
+     * and {@link SqsRoutingFeed}); null: the one the config asks for.
+     */
     public EdgeServer(EdgeConfig config, DynamoDbClient dynamo, RoutingFeed feed) {
         this(config, dynamo, feed, false);
     }
@@ -98,8 +108,7 @@ public final class EdgeServer implements AutoCloseable {
         this.config = config;
         this.dynamo = dynamo;
         this.ownsClients = ownsClients;
-        this.feed = feed != null ? feed
-                : new DynamoStreamRoutingFeed(dynamo, streamsClient(config), config.table(), Duration.ofMillis(250));
+        this.feed = feed != null ? feed : defaultFeed(config, dynamo);
         this.directory = new TunnelDirectory(dynamo, config.table(), blocking, config.routeCacheTtl(), config.negativeCacheTtl());
         this.metrics = new EdgeMetrics(config.edgeId(), agents::size);
         this.usage = new UsageMeter(dynamo, config.table());
@@ -139,12 +148,55 @@ public final class EdgeServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * On AWS the fan-out (SNS, then this edge's SQS queue); locally, or without a topic, the
+     * table's stream read directly.
+     */
+    private RoutingFeed defaultFeed(EdgeConfig config, DynamoDbClient dynamo) {
+        if (config.routingTopicArn().isPresent()) {
+            String topicArn = config.routingTopicArn().get();
+            SqsClient sqs = SqsClient.builder().region(Region.of(config.region())).build();
+            SnsClient sns = SnsClient.builder().region(Region.of(config.region())).build();
+            feedClients.add(sqs);
+            feedClients.add(sns);
+            return new SqsRoutingFeed(sqs, new SnsTopicSubscriptions(sns, topicArn), topicArn, config.edgeId(),
+                    RoutingQueue.Settings.DEFAULT);
+        }
+        DynamoDbStreamsClient streams = streamsClient(config);
+        feedClients.add(streams);
+        return new DynamoStreamRoutingFeed(dynamo, streams, config.table(), Duration.ofMillis(250));
+    }
+
     private void onRoutingChange(RoutingChange change) {
         switch (change) {
             case RoutingChange.TunnelUpdated u -> directory.invalidate(u.route().name());
             case RoutingChange.TunnelRemoved r -> directory.invalidate(r.name());
         }
-        agents.apply(change);
+        if (agents.wouldRevoke(change)) {
+            agents.apply(current(change));
+        }
+    }
+
+    /**
+     * The tunnel as it is now. A change may arrive late, twice, or after a newer one (the fan-out
+     * keeps no order), so before disconnecting anyone the edge asks the table, with a consistent
+     * read, rather than trusting the message: an old "deleted" cannot cut off an agent admitted
+     * after a restore, nor an old secret version one that connected with the new secret. When the
+     * table cannot be read, the change is acted on as it is (disconnecting is the safe side).
+     */
+    private RoutingChange current(RoutingChange change) {
+        try {
+            String name = switch (change) {
+                case RoutingChange.TunnelUpdated u -> u.route().name();
+                case RoutingChange.TunnelRemoved r -> r.name();
+            };
+            return directory.readById(change.tunnelId())
+                    .<RoutingChange>map(RoutingChange.TunnelUpdated::new)
+                    .orElseGet(() -> new RoutingChange.TunnelRemoved(change.tunnelId(), name));
+        } catch (RuntimeException e) {
+            log.warn("re-reading tunnel {} failed, acting on the change as delivered: {}", change.tunnelId(), e.toString());
+            return change;
+        }
     }
 
     private int bind(int port, ChannelHandler initializer) {
@@ -271,6 +323,13 @@ public final class EdgeServer implements AutoCloseable {
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (AutoCloseable client : feedClients) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                log.debug("closing a feed client failed", e);
+            }
         }
         if (ownsClients) {
             dynamo.close();

@@ -80,6 +80,7 @@ import software.amazon.awscdk.services.route53.RecordTarget;
 import software.amazon.awscdk.services.route53.targets.ApiGatewayv2DomainProperties;
 import software.amazon.awscdk.services.route53.targets.LoadBalancerTarget;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -92,8 +93,9 @@ import java.util.regex.Pattern;
 
 /**
  * One Adit deployment: the two DynamoDB tables (schemas from {@link AditTable}), the control API
- * (Lambda with SnapStart behind an HTTP API on {@code api.DOMAIN}), the TTL finalizer on the
- * table's stream, the edge fleet (ECS Fargate behind a Network Load Balancer) and the DNS records.
+ * (Lambda with SnapStart behind an HTTP API on {@code api.DOMAIN}), the stream consumer on the
+ * table's stream (TTL finalizer and routing fan-out to an SNS topic), the edge fleet (ECS Fargate
+ * behind a Network Load Balancer, one SQS queue per task on that topic) and the DNS records.
  * docs/deploy.md walks through a deployment.
  */
 public class AditStack extends Stack {
@@ -111,7 +113,14 @@ public class AditStack extends Stack {
     public static final Duration EDGE_STOP_TIMEOUT = Duration.seconds(120);
 
     static final String API_HANDLER = "dev.adit.functions.lambda.ApiHandler::handleRequest";
-    static final String FINALIZER_HANDLER = "dev.adit.functions.finalizer.TtlFinalizerHandler::handleRequest";
+    /** The stream consumer: TTL finalizer and routing fan-out, one reader of the table's stream. */
+    static final String STREAM_CONSUMER_HANDLER = "dev.adit.functions.stream.StreamConsumerHandler::handleRequest";
+    /** What an edge does with its own routing queue (named {@code ROUTING_TOPIC_NAME-EDGEID}). */
+    static final List<String> EDGE_QUEUE_ACTIONS = List.of(
+            "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueUrl", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes",
+            "sqs:TagQueue", "sqs:ListQueueTags", "sqs:ReceiveMessage", "sqs:DeleteMessage");
+    /** The routing topic's ARN, for the edges (the edge command reads it from this variable). */
+    static final String ROUTING_TOPIC_ENV = "ADIT_ROUTING_TOPIC_ARN";
     static final List<String> API_TABLE_ACTIONS = List.of(
             "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
             "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
@@ -127,6 +136,7 @@ public class AditStack extends Stack {
     private final AditStackProps props;
     private final TableV2 table;
     private final TableV2 ephemeralTable;
+    private final Topic routingTopic;
 
     public AditStack(Construct scope, String id, StackProps stackProps, AditStackProps props) {
         super(scope, id, stackProps);
@@ -141,7 +151,8 @@ public class AditStack extends Stack {
         Code code = Code.fromAsset(props.lambdaArtifact().toAbsolutePath().toString());
         Alias api = apiFunction(code);
         httpApi(api, zone);
-        finalizer(code);
+        routingTopic = createRoutingTopic();
+        streamConsumer(code);
         edgeFleet(zone);
     }
 
@@ -263,29 +274,55 @@ public class AditStack extends Stack {
         return httpApi;
     }
 
-    // ---- TTL finalizer --------------------------------------------------------------------------
+    // ---- stream consumer: TTL finalizer and routing fan-out ------------------------------------
 
-    private void finalizer(Code code) {
-        Function function = javaFunction("FinalizerFunction", FINALIZER_HANDLER, code, 1024, Duration.seconds(60),
-                "Adit TTL finalizer: tombstones for tunnels removed by the table's TTL", null);
+    /**
+     * Where the stream consumer publishes routing changes; every edge subscribes a queue of its own
+     * (docs/architecture.md, "Routing fan-out"). Named, so the edges' IAM can be confined to queues
+     * named after it.
+     */
+    private Topic createRoutingTopic() {
+        return Topic.Builder.create(this, "RoutingTopic")
+                .topicName(routingTopicName())
+                .displayName("Adit routing changes (" + props.envName() + ")")
+                .enforceSsl(true)
+                .build();
+    }
+
+    String routingTopicName() {
+        return ("adit-" + props.envName() + "-routing").replaceAll("[^A-Za-z0-9_-]", "-");
+    }
+
+    /**
+     * One Lambda reads the table's stream for everything (a shard serves at most two readers, and
+     * every event source mapping is one): tombstones for tunnels the TTL swept, and each routing
+     * change published to the routing topic.
+     */
+    private void streamConsumer(Code code) {
+        Function function = javaFunction("StreamConsumerFunction", STREAM_CONSUMER_HANDLER, code, 1024, Duration.seconds(60),
+                "Adit stream consumer: TTL finalizer (tombstones) and routing fan-out (SNS)", null);
+        function.addEnvironment(ROUTING_TOPIC_ENV, routingTopic.getTopicArn());
         // Records that still fail after the retries land here (metadata only: shard and sequence numbers).
-        Queue failures = Queue.Builder.create(this, "FinalizerFailures")
+        Queue failures = Queue.Builder.create(this, "StreamConsumerFailures")
                 .retentionPeriod(Duration.days(14))
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .build();
         // Least privilege, written out: the stream's ARN only (ListStreams included, as the Lambda
-        // poller's execution role documents it), and PutItem for the tombstone.
-        grant(function, "FinalizerStreamRead", STREAM_READ_ACTIONS, List.of(table.getTableStreamArn()));
-        grant(function, "FinalizerTombstones", List.of("dynamodb:PutItem"), List.of(table.getTableArn()));
-        EventSourceMapping.Builder.create(this, "FinalizerStream")
+        // poller's execution role documents it), PutItem for the tombstone, Publish to the one topic.
+        grant(function, "StreamConsumerStreamRead", STREAM_READ_ACTIONS, List.of(table.getTableStreamArn()));
+        grant(function, "StreamConsumerTombstones", List.of("dynamodb:PutItem"), List.of(table.getTableArn()));
+        grant(function, "StreamConsumerPublish", List.of("sns:Publish"), List.of(routingTopic.getTopicArn()));
+        EventSourceMapping.Builder.create(this, "StreamConsumerStream")
                 .target(function)
                 .eventSourceArn(table.getTableStreamArn())
                 .startingPosition(StartingPosition.TRIM_HORIZON)
                 .batchSize(100)
-                .maxBatchingWindow(Duration.seconds(5))
-                // Only TTL removals matter; everything else never invokes the function.
-                .filters(List.of(FilterCriteria.filter(Map.of("eventName", FilterRule.isEqual("REMOVE")))))
+                // No batching window: a routing change is handed over as soon as Lambda's poller sees it.
+                // Only tunnel items matter to either part (the finalizer's tunnels, the edges' routes);
+                // presence, names and usage counters never invoke the function.
+                .filters(List.of(FilterCriteria.filter(Map.of("dynamodb", Map.of("Keys", Map.of("sk", Map.of(
+                        "S", FilterRule.isEqual(dev.adit.events.table.Keys.TUNNEL_SK))))))))
                 .reportBatchItemFailures(true)
                 .bisectBatchOnError(true)
                 .retryAttempts(10)
@@ -343,7 +380,15 @@ public class AditStack extends Stack {
                 .build();
         grant(task.getTaskRole(), "EdgeTableAccess", EDGE_TABLE_ACTIONS, List.of(table.getTableArn(),
                 table.getTableArn() + "/index/" + AditTable.GSI1));
-        grant(task.getTaskRole(), "EdgeStreamRead", STREAM_READ_ACTIONS, List.of(table.getTableStreamArn()));
+        // Routing changes come through the fan-out, not the stream: each task makes, reads and
+        // deletes a queue named after the routing topic, and subscribes it to that topic only.
+        grant(task.getTaskRole(), "EdgeRoutingQueue", EDGE_QUEUE_ACTIONS, List.of(
+                "arn:" + getPartition() + ":sqs:" + getRegion() + ":" + getAccount() + ":" + routingTopicName() + "-*"));
+        // Unsubscribe is authorized on the subscription, whose ARN is the topic's plus ":ID". Listing
+        // lets edges find and remove the subscriptions and queues of tasks that died without closing.
+        grant(task.getTaskRole(), "EdgeRoutingSubscription", List.of("sns:Subscribe", "sns:Unsubscribe",
+                "sns:ListSubscriptionsByTopic"), List.of(
+                routingTopic.getTopicArn(), routingTopic.getTopicArn() + ":*"));
 
         Map<String, Secret> secrets = new LinkedHashMap<>();
         String tlsArgs;
@@ -375,7 +420,8 @@ public class AditStack extends Stack {
                 .essential(true)
                 .entryPoint(List.of("/bin/sh", "-c"))
                 .command(List.of(script))
-                .environment(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"))
+                .environment(Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError",
+                        ROUTING_TOPIC_ENV, routingTopic.getTopicArn()))
                 .secrets(secrets)
                 .portMappings(List.of(
                         tcp(EDGE_HTTP_PORT), tcp(EDGE_TLS_PORT), tcp(EDGE_AGENT_PORT), tcp(EDGE_ADMIN_PORT), tcp(EDGE_INTERNAL_PORT)))
@@ -454,6 +500,7 @@ public class AditStack extends Stack {
         CfnOutput.Builder.create(this, "EdgeLoadBalancer").value(nlb.getLoadBalancerDnsName()).build();
         CfnOutput.Builder.create(this, "AgentEndpoint").value(props.edgeAgentHost() + ":" + EDGE_AGENT_PORT).build();
         CfnOutput.Builder.create(this, "TableName").value(table.getTableName()).build();
+        CfnOutput.Builder.create(this, "RoutingTopicArn").value(routingTopic.getTopicArn()).build();
     }
 
     private void listen(NetworkLoadBalancer nlb, String id, int port, FargateService service, int containerPort, Vpc vpc,

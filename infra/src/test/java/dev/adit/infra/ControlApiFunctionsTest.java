@@ -56,23 +56,31 @@ class ControlApiFunctionsTest {
     }
 
     @Test
-    void finalizerRunsJavaOnArm64() {
+    void streamConsumerRunsJavaOnArm64WithTheRoutingTopic() {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", AditStack.FINALIZER_HANDLER,
+                "Handler", AditStack.STREAM_CONSUMER_HANDLER,
                 "Runtime", "java21",
-                "Architectures", List.of("arm64"))));
+                "Architectures", List.of("arm64"),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "ADIT_ROUTING_TOPIC_ARN", Map.of("Ref", Match.stringLikeRegexp("^RoutingTopic.*")),
+                        "ADIT_TABLE_NAME", Match.anyValue()))))));
     }
 
     @Test
-    void finalizerConsumesOnlyRemoveRecordsAndReportsItemFailures() {
+    void streamConsumerIsTheStreamsOnlyReaderSeesOnlyTunnelItemsAndReportsItemFailures() {
+        // a shard serves at most two readers: one mapping, and no edge reads the stream on AWS
+        template.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "EventSourceArn", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("^Table.*"), "StreamArn")),
-                "FilterCriteria", Map.of("Filters", List.of(Map.of("Pattern", "{\"eventName\":[\"REMOVE\"]}"))),
+                "FunctionName", Map.of("Ref", Match.stringLikeRegexp("^StreamConsumerFunction.*")),
+                "FilterCriteria", Map.of("Filters", List.of(Map.of("Pattern", "{\"dynamodb\":{\"Keys\":{\"sk\":{\"S\":[\"TUNNEL\"]}}}}"))),
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "BisectBatchOnFunctionError", true,
                 "MaximumRetryAttempts", 10,
                 "MaximumRecordAgeInSeconds", 86400,
                 "StartingPosition", "TRIM_HORIZON",
                 "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.anyValue())))));
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "MaximumBatchingWindowInSeconds", Match.absent())));
     }
 }

@@ -41,22 +41,61 @@ class LeastPrivilegeTest {
     }
 
     @Test
-    void finalizerMayReadTheStreamAndPutTombstonesOnly() {
-        Map<String, Object> stream = statement("FinalizerStreamRead");
+    void streamConsumerMayReadTheStreamPutTombstonesAndPublishToTheRoutingTopicOnly() {
+        Map<String, Object> stream = statement("StreamConsumerStreamRead");
         assertEquals(AditStack.STREAM_READ_ACTIONS, actions(stream));
         assertEquals(List.of(Map.of("Fn::GetAtt", List.of(tableLogicalId(), "StreamArn"))), resources(stream));
-        Map<String, Object> put = statement("FinalizerTombstones");
+        Map<String, Object> put = statement("StreamConsumerTombstones");
         assertEquals(List.of("dynamodb:PutItem"), actions(put));
         assertEquals(List.of(Map.of("Fn::GetAtt", List.of(tableLogicalId(), "Arn"))), resources(put));
+        Map<String, Object> publish = statement("StreamConsumerPublish");
+        assertEquals(List.of("sns:Publish"), actions(publish));
+        assertEquals(List.of(Map.of("Ref", topicLogicalId())), resources(publish));
     }
 
     @Test
-    void edgeTaskRoleMayWritePresenceAndUsageAndReadTheStream() {
+    void edgeTaskRoleMayWritePresenceAndUsageButNotReadTheStream() {
         Map<String, Object> table = statement("EdgeTableAccess");
         assertTrue(actions(table).containsAll(List.of("dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                 "dynamodb:UpdateItem", "dynamodb:DeleteItem")));
         assertFalse(actions(table).contains("dynamodb:Scan"));
-        assertEquals(AditStack.STREAM_READ_ACTIONS, actions(statement("EdgeStreamRead")));
+        // the stream serves two readers per shard: on AWS the stream consumer is the only one
+        assertTrue(statements().stream().noneMatch(s -> "EdgeStreamRead".equals(s.get("Sid"))));
+        assertEquals(List.of("StreamConsumerStreamRead"), statements().stream()
+                .filter(s -> actions(s).contains("dynamodb:GetRecords")).map(s -> s.get("Sid")).toList());
+    }
+
+    @Test
+    void edgeTaskRoleMayManageOnlyQueuesNamedAfterTheRoutingTopic() {
+        Map<String, Object> queues = statement("EdgeRoutingQueue");
+        assertEquals(AditStack.EDGE_QUEUE_ACTIONS, actions(queues));
+        assertEquals(List.of(Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                ":sqs:eu-west-1:123456789012:adit-test-routing-*")))), resources(queues));
+        // the edges only read: SNS alone sends to their queues (each queue's own policy says so)
+        assertFalse(actions(queues).contains("sqs:SendMessage"));
+    }
+
+    @Test
+    void edgeTaskRoleMaySubscribeAndUnsubscribeOnTheRoutingTopicOnly() {
+        Map<String, Object> subscription = statement("EdgeRoutingSubscription");
+        assertEquals(List.of("sns:Subscribe", "sns:Unsubscribe", "sns:ListSubscriptionsByTopic"), actions(subscription));
+        String topic = topicLogicalId();
+        assertEquals(List.of(Map.of("Ref", topic), Map.of("Fn::Join", List.of("", List.of(Map.of("Ref", topic), ":*")))),
+                resources(subscription));
+    }
+
+    @Test
+    void noSnsOrSqsActionIsAllowedOnEveryResource() {
+        for (Map<String, Object> statement : statements()) {
+            if (actions(statement).stream().anyMatch(a -> a.startsWith("sns:") || a.startsWith("sqs:"))) {
+                assertFalse(actions(statement).stream().anyMatch(a -> a.contains("*")), "wildcard action in " + statement);
+                assertFalse(resources(statement).contains("*"), "SNS/SQS actions on * in " + statement);
+            }
+        }
+    }
+
+    private String topicLogicalId() {
+        return template.findResources("AWS::SNS::Topic").keySet().iterator().next();
     }
 
     private String tableLogicalId() {

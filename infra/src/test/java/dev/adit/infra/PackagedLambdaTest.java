@@ -71,6 +71,40 @@ class PackagedLambdaTest {
         }
     }
 
+    @Test
+    void packagedStreamConsumerStartsWithTheSnsFanoutFromAFreshClassLoader(@TempDir Path unpacked) throws Exception {
+        Path artifact = Path.of(System.getProperty("adit.lambdaArtifact", "target/lambda/adit-functions-lambda.zip"));
+        List<URL> jars = unzip(artifact, unpacked);
+        Map<String, String> config = Map.of(
+                "adit.table-name", "adit-packaged-stream",
+                // what the stack sets as ADIT_ROUTING_TOPIC_ARN; no call reaches SNS for an empty batch
+                "adit.routing.topic-arn", "arn:aws:sns:eu-west-1:123456789012:adit-test-routing",
+                "adit.routing.region", "eu-west-1");
+        try (EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.startInMemory()) {
+            System.setProperty("adit.dynamodb.endpoint", dynamo.endpoint().toString());
+            config.forEach(System::setProperty);
+            ClassLoader testLoader = Thread.currentThread().getContextClassLoader();
+            try (URLClassLoader lambda = new URLClassLoader(jars.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+                Thread.currentThread().setContextClassLoader(lambda);
+                String handlerClass = AditStack.STREAM_CONSUMER_HANDLER.substring(0, AditStack.STREAM_CONSUMER_HANDLER.indexOf("::"));
+                Object handler = lambda.loadClass(handlerClass).getConstructor().newInstance();
+                Class<?> eventClass = lambda.loadClass("com.amazonaws.services.lambda.runtime.events.DynamodbEvent");
+                Object event = eventClass.getConstructor().newInstance();
+                eventClass.getMethod("setRecords", List.class).invoke(event, List.of());
+                Class<?> contextClass = lambda.loadClass("com.amazonaws.services.lambda.runtime.Context");
+                Object context = Proxy.newProxyInstance(lambda, new Class<?>[]{contextClass}, (proxy, method, args) -> null);
+                Object response = handler.getClass().getMethod("handleRequest", Object.class, contextClass).invoke(handler, event, context);
+                assertEquals(List.of(), response.getClass().getMethod("getBatchItemFailures").invoke(response));
+                ((AutoCloseable) handler).close();
+            } finally {
+                Thread.currentThread().setContextClassLoader(testLoader);
+            }
+        } finally {
+            System.clearProperty("adit.dynamodb.endpoint");
+            config.keySet().forEach(System::clearProperty);
+        }
+    }
+
     private static String signupEvent() {
         String body = "{\"email\":\"packaged-" + UUID.randomUUID() + "@example.test\",\"password\":\"correct horse battery\",\"name\":\"P\"}";
         return """

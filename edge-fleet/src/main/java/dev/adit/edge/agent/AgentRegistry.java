@@ -64,6 +64,15 @@ public final class AgentRegistry {
         return byTunnel.values().stream().mapToInt(List::size).sum();
     }
 
+    /** Whether {@link #apply} would disconnect anyone on this edge. */
+    public boolean wouldRevoke(RoutingChange change) {
+        return switch (change) {
+            case RoutingChange.TunnelUpdated updated -> sessions(updated.tunnelId()).stream()
+                    .anyMatch(s -> !updated.route().stillAdmits(s.admittedAs()));
+            case RoutingChange.TunnelRemoved removed -> !sessions(removed.tunnelId()).isEmpty();
+        };
+    }
+
     /** Disconnects agents the change no longer admits: tunnel gone, not active, or secret rotated. */
     public void apply(RoutingChange change) {
         switch (change) {

@@ -1,22 +1,21 @@
 package dev.adit.edge.routing;
 
+import dev.adit.events.routing.RoutingChangeMessage;
 import dev.adit.events.stream.StartPosition;
 import dev.adit.events.stream.StreamTailer;
 import dev.adit.events.table.AditTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Routing changes read straight from the table's DynamoDB Stream, from "now" on: what one or two
- * edges do. A larger fleet gets the same changes through a fan-out behind {@link RoutingFeed}.
+ * edges do, and local mode. A stream serves at most two readers per shard, so a fleet on AWS gets
+ * the same changes through the fan-out instead ({@link SqsRoutingFeed}).
  */
 public final class DynamoStreamRoutingFeed implements RoutingFeed {
     private final DynamoDbClient dynamo;
@@ -43,16 +42,9 @@ public final class DynamoStreamRoutingFeed implements RoutingFeed {
         tailer.start();
     }
 
+    /** The same translation the fan-out publishes (changes that leave routing as it was are none). */
     static Optional<RoutingChange> toChange(Record record) {
-        var data = record.dynamodb();
-        if (data == null) {
-            return Optional.empty();
-        }
-        if (record.eventName() == OperationType.REMOVE) {
-            Map<String, AttributeValue> old = data.oldImage();
-            return TunnelRoute.fromItem(old).map(r -> new RoutingChange.TunnelRemoved(r.id(), r.name()));
-        }
-        return TunnelRoute.fromItem(data.newImage()).map(RoutingChange.TunnelUpdated::new);
+        return RoutingChangeMessage.fromStreamRecord(record).map(RoutingChange::of);
     }
 
     @Override

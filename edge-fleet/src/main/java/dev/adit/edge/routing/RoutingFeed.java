@@ -3,7 +3,8 @@ package dev.adit.edge.routing;
 import java.util.function.Consumer;
 
 /**
- * Where changes to tunnels come from (the DynamoDB Stream in production). The feed only speeds
+ * Where changes to tunnels come from: the fan-out's SQS queue on AWS ({@link SqsRoutingFeed}), the
+ * table's DynamoDB Stream locally ({@link DynamoStreamRoutingFeed}). The feed only speeds
  * reaction up: agents are always admitted by reading DynamoDB directly, and the presence heartbeat
  * re-reads each connected tunnel, so a lost event delays a disconnect but never lets one through.
  */

@@ -1,5 +1,6 @@
 package dev.adit.edge.routing;
 
+import dev.adit.events.routing.TunnelSnapshot;
 import dev.adit.events.tunnels.TlsMode;
 import dev.adit.events.tunnels.TunnelStatus;
 
@@ -33,19 +34,14 @@ public record TunnelRoute(String id, String organizationId, String name, Optiona
 
     /** Reads a TunnelItem image (GetItem result or stream image); empty when it is not one. */
     public static Optional<TunnelRoute> fromItem(Map<String, AttributeValue> item) {
-        if (item == null || item.isEmpty() || !"TUNNEL".equals(s(item, "sk")) || s(item, "id") == null) {
-            return Optional.empty();
-        }
-        AttributeValue version = item.get("secret_version");
-        long secretVersion = version == null || version.n() == null ? 0 : Long.parseLong(version.n());
-        return Optional.of(new TunnelRoute(s(item, "id"), s(item, "organization_id"), s(item, "tunnel_name"),
-                TunnelStatus.fromWire(s(item, "status")), s(item, "secret_hash"), secretVersion,
-                TlsMode.fromWire(s(item, "tls_mode")).orElse(TlsMode.EDGE)));
+        return TunnelSnapshot.fromItem(item).map(TunnelRoute::fromSnapshot);
     }
 
-    private static String s(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
+    /** The route of a tunnel as an image or a routing change message describes it. */
+    public static TunnelRoute fromSnapshot(TunnelSnapshot t) {
+        return new TunnelRoute(t.id(), t.organizationId().orElse(null), t.name().orElse(null),
+                t.status().flatMap(TunnelStatus::fromWire), t.secretHash().orElse(null), t.secretVersion(),
+                t.tlsMode().flatMap(TlsMode::fromWire).orElse(TlsMode.EDGE));
     }
 
     @Override

@@ -20,7 +20,7 @@ import java.time.Duration;
 /**
  * The TTL finalizer in-process, for `adit server`: tails the local table's stream from its oldest
  * record (the finalizer is idempotent, so a replay after a restart changes nothing). On AWS the
- * same work is done by {@link TtlFinalizerHandler} as a Lambda.
+ * same work is done by the stream-consumer Lambda ({@code dev.adit.functions.stream.StreamConsumerHandler}).
  */
 @Context
 @Requires(property = "adit.local-finalizer.enabled", value = "true")

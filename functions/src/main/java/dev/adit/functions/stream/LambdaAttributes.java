@@ -1,4 +1,4 @@
-package dev.adit.functions.finalizer;
+package dev.adit.functions.stream;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

@@ -1,4 +1,4 @@
-package dev.adit.functions.finalizer;
+package dev.adit.functions.stream;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
@@ -20,14 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The finalizer Lambda, fed stream records shaped as AWS delivers them, against DynamoDB Local. */
-class TtlFinalizerHandlerTest {
-    private static TtlFinalizerHandler handler;
+/**
+ * The TTL finalizer part of the stream-consumer Lambda, fed stream records shaped as AWS delivers
+ * them, against DynamoDB Local (no routing topic: the fan-out part is off).
+ */
+class StreamConsumerFinalizerTest {
+    private static StreamConsumerHandler handler;
     private final ApiClient api = LocalStack.api().client();
 
     @BeforeAll
     static void start() {
-        handler = new TtlFinalizerHandler(LocalStack.functionContext());
+        handler = new StreamConsumerHandler(LocalStack.functionContext());
     }
 
     @AfterAll
