@@ -94,7 +94,7 @@ for d in classes test-classes; do cp -r "$ROOT/edge-fleet/target/$d" "$W/$d" || 
 [ -f "$W/classes/dev/adit/edge/EdgeServer.class" ] && [ -f "$W/test-classes/dev/adit/bench/BenchStack.class" ] \
   || fail "edge-fleet classes missing (build first, or drop --skip-build)"
 CP="$W/test-classes:$W/classes:$(cat "$W/cp.txt")"
-JLOG="-Dlogback.configurationFile=$ROOT/bench/logback-bench.xml"
+JLOG="-Dlogback.configurationFile=$ROOT/bench/logback-bench.xml ${ADIT_BENCH_JAVA_OPTS:-}"   # extra JVM flags for experiments
 
 # ------------------------------------------------------------------ helpers
 wait_port() { # host port seconds

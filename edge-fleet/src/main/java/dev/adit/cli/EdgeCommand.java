@@ -74,6 +74,11 @@ public final class EdgeCommand implements Callable<Integer> {
             + "host's first private address when --bind is 0.0.0.0).")
     String internalAddress;
 
+    @Option(names = "--routing-topic-arn", defaultValue = "${env:ADIT_ROUTING_TOPIC_ARN}",
+            description = "SNS topic of the routing fan-out (AWS; env ADIT_ROUTING_TOPIC_ARN): the edge reads changes from its "
+                    + "own SQS queue. Without one it reads the table's stream directly (local mode).")
+    String routingTopicArn;
+
     @Override
     public Integer call() throws Exception {
         EdgeServer edge = new EdgeServer(config()).start();
@@ -101,6 +106,7 @@ public final class EdgeCommand implements Callable<Integer> {
                 .dynamoEndpoint(dynamoEndpoint)
                 .region(region)
                 .table(table)
+                .routingTopicArn(routingTopicArn)
                 .build();
     }
 

@@ -168,7 +168,9 @@ class OrganizationsTest {
             owners += m.get("role").asText().equals("owner") ? 1 : 0;
         }
         assertEquals(1, owners, "statuses " + statuses + ", members " + members);
-        assertTrue(statuses.contains(409), "the second demotion must be refused: " + statuses);
+        // the loser is refused either by the owners counter (409 last_owner) or, if the winner's change
+        // landed before it was authenticated, because its caller is no longer an owner (403)
+        assertTrue(statuses.contains(409) || statuses.contains(403), "the second demotion must be refused: " + statuses);
         assertTrue(statuses.contains(200), statuses::toString);
     }
 
