@@ -94,7 +94,8 @@ for d in classes test-classes; do cp -r "$ROOT/edge-fleet/target/$d" "$W/$d" || 
 [ -f "$W/classes/dev/adit/edge/EdgeServer.class" ] && [ -f "$W/test-classes/dev/adit/bench/BenchStack.class" ] \
   || fail "edge-fleet classes missing (build first, or drop --skip-build)"
 CP="$W/test-classes:$W/classes:$(cat "$W/cp.txt")"
-JLOG="-Dlogback.configurationFile=$ROOT/bench/logback-bench.xml ${ADIT_BENCH_JAVA_OPTS:-}"   # extra JVM flags for experiments
+# the flags ./adit runs with (no leak tracking), plus any given for an experiment
+JLOG="-Dlogback.configurationFile=$ROOT/bench/logback-bench.xml -Dio.netty.leakDetection.level=disabled ${ADIT_BENCH_JAVA_OPTS:-}"
 
 # ------------------------------------------------------------------ helpers
 wait_port() { # host port seconds

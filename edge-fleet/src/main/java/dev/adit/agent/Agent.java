@@ -9,9 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -43,7 +41,7 @@ public final class Agent implements AutoCloseable {
 
     private final AgentConfig config;
     private final SslContext tls;
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, dev.adit.io.Transport.ioHandlerFactory());
     private final Backoff backoff;
     private final LocalConnections locals;
     private final AgentPassthrough passthrough;
@@ -62,6 +60,7 @@ public final class Agent implements AutoCloseable {
         try {
             // Only the given anchors are trusted, and the edge's name is checked against its certificate.
             this.tls = SslContextBuilder.forClient()
+                    .sslProvider(dev.adit.io.Tls.provider())
                     .trustManager(config.trustAnchors().toArray(X509Certificate[]::new))
                     .endpointIdentificationAlgorithm("HTTPS")
                     .protocols("TLSv1.3", "TLSv1.2")
@@ -90,7 +89,7 @@ public final class Agent implements AutoCloseable {
         Preface.Hello hello = new Preface.Hello(config.tunnelName(), config.connectSecret());
         ChannelFuture connecting = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(dev.adit.io.Transport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))

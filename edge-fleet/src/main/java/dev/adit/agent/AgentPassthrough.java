@@ -13,7 +13,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -65,6 +64,7 @@ final class AgentPassthrough {
     private static SslContext serverContext(TlsIdentity identity) {
         try {
             return SslContextBuilder.forServer(identity.key(), identity.chain().toArray(X509Certificate[]::new))
+                    .sslProvider(dev.adit.io.Tls.provider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
@@ -151,7 +151,7 @@ final class AgentPassthrough {
             stream = ctx;
             ChannelFuture connecting = new Bootstrap()
                     .group(ctx.channel().eventLoop())
-                    .channel(NioSocketChannel.class)
+                    .channel(dev.adit.io.Transport.socketChannel())
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)

@@ -30,9 +30,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -122,8 +120,8 @@ public final class EdgeServer implements AutoCloseable {
             return this;
         }
         feed.start(this::onRoutingChange);
-        acceptors = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        acceptors = new MultiThreadIoEventLoopGroup(1, dev.adit.io.Transport.ioHandlerFactory());
+        workers = new MultiThreadIoEventLoopGroup(dev.adit.io.Transport.ioHandlerFactory());
         SslContext agentTls = config.agentTls().serverContext();
         peerConnections = new PeerConnections(workers);
         PeerRouting peers = new PeerRouting(
@@ -143,8 +141,8 @@ public final class EdgeServer implements AutoCloseable {
         long flush = config.usageFlushInterval().toMillis();
         scheduler.scheduleWithFixedDelay(() -> blocking.execute(usage::flush), flush, flush, TimeUnit.MILLISECONDS);
         running = true;
-        log.info("edge {} up: public {}, public TLS {}, agents {} (TLS), admin {}, internal {}, domain {}",
-                config.edgeId(), publicPort, tlsPort < 0 ? "off" : tlsPort, agentPort, adminPort, internalPort, config.domain());
+        log.info("edge {} up ({}, {}): public {}, public TLS {}, agents {} (TLS), admin {}, internal {}, domain {}",
+                config.edgeId(), dev.adit.io.Transport.name(), dev.adit.io.Tls.name(), publicPort, tlsPort < 0 ? "off" : tlsPort, agentPort, adminPort, internalPort, config.domain());
         return this;
     }
 
@@ -202,7 +200,7 @@ public final class EdgeServer implements AutoCloseable {
     private int bind(int port, ChannelHandler initializer) {
         Channel channel = new ServerBootstrap()
                 .group(acceptors, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(dev.adit.io.Transport.serverSocketChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

@@ -69,6 +69,7 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
     private static SslContext serverContext(TlsIdentity identity) {
         try {
             return SslContextBuilder.forServer(identity.key(), identity.chain().toArray(X509Certificate[]::new))
+                    .sslProvider(dev.adit.io.Tls.provider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,

@@ -25,6 +25,7 @@ public record TlsIdentity(PrivateKey key, List<X509Certificate> chain) {
     public SslContext serverContext() {
         try {
             return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+                    .sslProvider(dev.adit.io.Tls.provider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .build();
         } catch (SSLException e) {
