@@ -59,25 +59,10 @@ public final class ControlApi {
 
     /** A form-encoded POST, as the OAuth token endpoint expects; OAuth errors carry error_description. */
     public JsonNode postForm(String path, Map<String, String> form) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(WebLogin.form(form))).build();
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
-            if (response.statusCode() >= 400) {
-                throw new ApiError(response.statusCode(), json.path("error").asText("error"),
-                        json.path("error_description").asText(json.path("message").asText("HTTP " + response.statusCode())));
-            }
-            return json;
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach the Adit API at " + base + " (is `adit server` running? set --api-url or ADIT_API_URL)");
-        } catch (IOException e) {
-            throw new CliException("talking to the Adit API at " + base + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        }
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(WebLogin.form(form))).build();
+        return exchange(request, json -> json.path("error_description").asText(json.path("message").asText("")));
     }
 
     public JsonNode delete(String path) {
@@ -85,21 +70,32 @@ public final class ControlApi {
     }
 
     public JsonNode send(String method, String path, Object body) {
+        HttpRequest.Builder request;
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+            request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                     .header("Accept", "application/json");
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new CliException("cannot encode the request: " + e.getMessage());
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
+        return exchange(request.build(), json -> json.path("message").asText("")
+                + (json.has("required_scope") ? " (needs " + json.get("required_scope").asText() + ")" : ""));
+    }
+
+    /** Sends, and turns an error answer into an {@link ApiError} whose message {@code describe} picks from the body. */
+    private JsonNode exchange(HttpRequest request, java.util.function.Function<JsonNode, String> describe) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 400) {
+                String message = describe.apply(json);
                 throw new ApiError(response.statusCode(), json.path("error").asText("error"),
-                        json.path("message").asText("HTTP " + response.statusCode())
-                                + (json.has("required_scope") ? " (needs " + json.get("required_scope").asText() + ")" : ""));
+                        message.isBlank() ? "HTTP " + response.statusCode() : message);
             }
             return json;
         } catch (ConnectException e) {

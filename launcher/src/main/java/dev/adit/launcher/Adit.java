@@ -4,6 +4,7 @@ import dev.adit.cli.AuthCommand;
 import dev.adit.cli.CliException;
 import dev.adit.cli.EdgeCommand;
 import dev.adit.cli.ExposeCommand;
+import dev.adit.cli.OrgsCommand;
 import dev.adit.cli.TunnelsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "adit", mixinStandardHelpOptions = true, version = "adit 0.1.0",
         description = {"Adit: expose a local port to the world through a tunnel.", "",
                 "  adit PORT [--subdomain NAME]   expose localhost:PORT (see `adit 0 --help`)"},
-        subcommands = {ServerCommand.class, DemoCommand.class, EdgeCommand.class, AuthCommand.class, TunnelsCommand.class})
+        subcommands = {ServerCommand.class, DemoCommand.class, EdgeCommand.class, AuthCommand.class, TunnelsCommand.class, OrgsCommand.class})
 public final class Adit implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

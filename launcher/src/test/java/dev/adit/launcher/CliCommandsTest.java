@@ -72,6 +72,30 @@ class CliCommandsTest {
     }
 
     @Test
+    void aTeamIsBuiltFromTheTerminal(@TempDir Path ownerConfig, @TempDir Path inviteeConfig) throws Exception {
+        String inviteeEmail = "invitee-" + UUID.randomUUID() + "@example.test";
+        assertEquals(0, adit(ownerConfig, "auth", "set-key", signup("owner-" + UUID.randomUUID() + "@example.test")).exit());
+        assertEquals(0, adit(inviteeConfig, "auth", "set-key", signup(inviteeEmail)).exit());
+
+        Run invited = adit(ownerConfig, "orgs", "invite", inviteeEmail, "--role", "admin");
+        assertEquals(0, invited.exit(), invited.err());
+        String token = invited.out().lines().map(String::strip).filter(l -> l.startsWith("aiv_")).findFirst()
+                .orElseThrow(() -> new AssertionError(invited.out()));
+        Run accepted = adit(inviteeConfig, "orgs", "accept", token);
+        assertEquals(0, accepted.exit(), accepted.err());
+        assertTrue(accepted.out().contains("as admin"), accepted.out());
+
+        Run listed = adit(inviteeConfig, "orgs", "list");
+        assertEquals(2, listed.out().lines().filter(l -> l.contains(" org_")).count(), listed.out());
+        assertEquals(1, listed.out().lines().filter(l -> l.startsWith("*")).count(), "one is current: " + listed.out());
+        Run members = adit(ownerConfig, "orgs", "members");
+        assertTrue(members.out().contains(inviteeEmail) && members.out().contains("owner"), members.out());
+        Run again = adit(inviteeConfig, "orgs", "accept", token);
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("not found") || again.err().contains("No such"), again.err());
+    }
+
+    @Test
     void setKeyStatusAndTestReportTheKey(@TempDir Path config) throws Exception {
         String key = signup("cli-" + UUID.randomUUID() + "@example.test");
         Run notLoggedIn = adit(config, "auth", "status");

@@ -13,7 +13,6 @@ import dev.adit.functions.platform.Dynamo;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -79,7 +78,7 @@ public final class Authenticator {
                 wanted.add(Dynamo.key(OAuthClients.pk(key.getClientId()), OAuthClients.SK));
             }
         }
-        List<Map<String, AttributeValue>> found = batchGet(wanted);
+        List<Map<String, AttributeValue>> found = dynamo.batchGet(wanted, true);
         Optional<MemberItem> member = find(found, memberKey).map(m -> dynamo.item(m, MemberItem.class));
         if (member.isEmpty()) {
             throw ApiException.unauthorized("This credential's user is no longer a member of its organization");
@@ -98,22 +97,6 @@ public final class Authenticator {
             }
         }
         return Role.fromWire(member.get().getRole()).orElse(Role.MEMBER);
-    }
-
-    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
-        List<Map<String, AttributeValue>> out = new ArrayList<>();
-        Map<String, KeysAndAttributes> pending = Map.of(dynamo.tableName(),
-                KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
-        for (int attempt = 0; !pending.isEmpty() && attempt < 5; attempt++) {
-            Map<String, KeysAndAttributes> request = pending;
-            var response = dynamo.client().batchGetItem(r -> r.requestItems(request));
-            out.addAll(response.responses().getOrDefault(dynamo.tableName(), List.of()));
-            pending = response.unprocessedKeys();
-        }
-        if (!pending.isEmpty()) {
-            throw new IllegalStateException("DynamoDB left keys unprocessed after retries");
-        }
-        return out;
     }
 
     private static Optional<Map<String, AttributeValue>> find(List<Map<String, AttributeValue>> items, Map<String, AttributeValue> key) {

@@ -2,16 +2,12 @@ package dev.adit.functions.oauth;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 import java.util.List;
 
 /** An authorization code by hash, in the ephemeral table: {@code pk=OAUTH_CODE#sha256, sk=CODE}. Valid until valid_until (ms); kept a while after redemption (redeemed_at, grant_id) so a replay revokes what the first use issued. */
 @DynamoDbBean
-public class AuthorizationCodeItem {
-    private String pk;
-    private String sk;
+public class AuthorizationCodeItem extends dev.adit.functions.platform.KeyedItem {
     private String clientId;
     private String userId;
     private String organizationId;
@@ -24,16 +20,6 @@ public class AuthorizationCodeItem {
     private Long redeemedAt;
     private String grantId;
     private Long expiresAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() { return pk; }
-    public void setPk(String v) { this.pk = v; }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() { return sk; }
-    public void setSk(String v) { this.sk = v; }
 
     @DynamoDbAttribute("client_id")
     public String getClientId() { return clientId; }

@@ -2,16 +2,12 @@ package dev.adit.functions.oauth;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 import java.util.List;
 
 /** A validated authorization request waiting for the user to log in and consent, in the ephemeral table: {@code pk=OAUTH_REQUEST#id, sk=REQUEST}. Bound to the browser that made it (a cookie's hash); used once. */
 @DynamoDbBean
-public class AuthorizationRequestItem {
-    private String pk;
-    private String sk;
+public class AuthorizationRequestItem extends dev.adit.functions.platform.KeyedItem {
     private String id;
     private String clientId;
     private String redirectUri;
@@ -22,16 +18,6 @@ public class AuthorizationRequestItem {
     private String browserHash;
     private Long createdAt;
     private Long expiresAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() { return pk; }
-    public void setPk(String v) { this.pk = v; }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() { return sk; }
-    public void setSk(String v) { this.sk = v; }
 
     @DynamoDbAttribute("id")
     public String getId() { return id; }
@@ -64,7 +50,6 @@ public class AuthorizationRequestItem {
     @DynamoDbAttribute("browser_hash")
     public String getBrowserHash() { return browserHash; }
     public void setBrowserHash(String v) { this.browserHash = v; }
-
 
     @DynamoDbAttribute("created_at")
     public Long getCreatedAt() { return createdAt; }

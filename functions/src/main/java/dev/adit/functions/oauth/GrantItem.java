@@ -2,16 +2,12 @@ package dev.adit.functions.oauth;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 import java.util.List;
 
 /** One consent turned into tokens (a refresh-token family): {@code pk=OAUTH_GRANT#id, sk=GRANT}. Revoking it ends every token it issued, at their next use. */
 @DynamoDbBean
-public class GrantItem {
-    private String pk;
-    private String sk;
+public class GrantItem extends dev.adit.functions.platform.KeyedItem {
     private String id;
     private String clientId;
     private String userId;
@@ -21,16 +17,6 @@ public class GrantItem {
     private Long revokedAt;
     private String revokedBecause;
     private Long expiresAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() { return pk; }
-    public void setPk(String v) { this.pk = v; }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() { return sk; }
-    public void setSk(String v) { this.sk = v; }
 
     @DynamoDbAttribute("id")
     public String getId() { return id; }

@@ -2,20 +2,12 @@ package dev.adit.functions.oauth;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 import java.util.List;
 
 /** A registered OAuth client: {@code pk=OAUTH_CLIENT#id, sk=CLIENT}; GSI1 {@code ORG#org#OAUTH_CLIENTS} lists an organization's clients. Only the secret's hash is kept. */
 @DynamoDbBean
-public class OAuthClientItem {
-    private String pk;
-    private String sk;
-    private String gsi1pk;
-    private String gsi1sk;
+public class OAuthClientItem extends dev.adit.functions.platform.IndexedItem {
     private String id;
     private String name;
     private String organizationId;
@@ -24,26 +16,6 @@ public class OAuthClientItem {
     private String secretHash;
     private String createdBy;
     private Long createdAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() { return pk; }
-    public void setPk(String v) { this.pk = v; }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() { return sk; }
-    public void setSk(String v) { this.sk = v; }
-
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1pk")
-    public String getGsi1pk() { return gsi1pk; }
-    public void setGsi1pk(String v) { this.gsi1pk = v; }
-
-    @DynamoDbSecondarySortKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1sk")
-    public String getGsi1sk() { return gsi1sk; }
-    public void setGsi1sk(String v) { this.gsi1sk = v; }
 
     @DynamoDbAttribute("id")
     public String getId() { return id; }

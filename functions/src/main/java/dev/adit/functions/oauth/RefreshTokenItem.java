@@ -2,29 +2,15 @@ package dev.adit.functions.oauth;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /** A refresh token by hash: {@code pk=OAUTH_REFRESH#sha256, sk=REFRESH}. Kept after rotation (rotated_at set) so that a replay of it is recognised and ends the family. */
 @DynamoDbBean
-public class RefreshTokenItem {
-    private String pk;
-    private String sk;
+public class RefreshTokenItem extends dev.adit.functions.platform.KeyedItem {
     private String grantId;
     private String clientId;
     private Long createdAt;
     private Long rotatedAt;
     private Long expiresAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() { return pk; }
-    public void setPk(String v) { this.pk = v; }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() { return sk; }
-    public void setSk(String v) { this.sk = v; }
 
     @DynamoDbAttribute("grant_id")
     public String getGrantId() { return grantId; }

@@ -2,18 +2,10 @@ package dev.adit.functions.orgs;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /** An invitation to join an organization, by the hash of its one-time token: {@code pk=INVITE#sha256, sk=INVITE}; GSI1 {@code ORG#org#INVITES} lists an organization's pending invitations. */
 @DynamoDbBean
-public class InvitationItem {
-    private String pk;
-    private String sk;
-    private String gsi1pk;
-    private String gsi1sk;
+public class InvitationItem extends dev.adit.functions.platform.IndexedItem {
     private String id;
     private String organizationId;
     private String email;
@@ -21,26 +13,6 @@ public class InvitationItem {
     private String invitedBy;
     private Long createdAt;
     private Long expiresAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() { return pk; }
-    public void setPk(String v) { this.pk = v; }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() { return sk; }
-    public void setSk(String v) { this.sk = v; }
-
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1pk")
-    public String getGsi1pk() { return gsi1pk; }
-    public void setGsi1pk(String v) { this.gsi1pk = v; }
-
-    @DynamoDbSecondarySortKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1sk")
-    public String getGsi1sk() { return gsi1sk; }
-    public void setGsi1sk(String v) { this.gsi1sk = v; }
 
     @DynamoDbAttribute("id")
     public String getId() { return id; }

@@ -6,8 +6,6 @@ import dev.adit.functions.auth.Role;
 import dev.adit.functions.platform.Dynamo;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,19 +59,8 @@ public final class Memberships {
 
     private Map<String, String> names(List<String> organizationIds) {
         Map<String, String> out = new HashMap<>();
-        for (int from = 0; from < organizationIds.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = organizationIds.subList(from, Math.min(from + 100, organizationIds.size())).stream()
-                    .distinct().map(id -> Dynamo.key(Keys.orgPk(id), Keys.ORG_SK)).toList();
-            Map<String, KeysAndAttributes> pending = Map.of(dynamo.tableName(), KeysAndAttributes.builder().keys(keys)
-                    .projectionExpression("id, #n").expressionAttributeNames(Map.of("#n", "name")).build());
-            for (int attempt = 0; !pending.isEmpty() && attempt < 5; attempt++) {
-                Map<String, KeysAndAttributes> request = pending;
-                var response = dynamo.client().batchGetItem(r -> r.requestItems(request));
-                response.responses().getOrDefault(dynamo.tableName(), List.of())
-                        .forEach(item -> out.put(item.get("id").s(), item.get("name").s()));
-                pending = response.unprocessedKeys();
-            }
-        }
+        dynamo.batchGet(organizationIds.stream().distinct().map(id -> Dynamo.key(Keys.orgPk(id), Keys.ORG_SK)).toList(), false)
+                .forEach(item -> out.put(item.get("id").s(), item.get("name").s()));
         return out;
     }
 }

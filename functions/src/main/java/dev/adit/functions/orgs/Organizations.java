@@ -16,7 +16,6 @@ import dev.adit.functions.platform.Times;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -319,22 +318,11 @@ public final class Organizations {
 
     private Map<String, UserItem> users(List<String> userIds) {
         Map<String, UserItem> out = new HashMap<>();
-        List<String> distinct = userIds.stream().distinct().toList();
-        for (int from = 0; from < distinct.size(); from += 100) {
-            List<Map<String, AttributeValue>> keys = distinct.subList(from, Math.min(from + 100, distinct.size())).stream()
-                    .map(id -> Dynamo.key("USER#" + id, "PROFILE")).toList();
-            Map<String, KeysAndAttributes> pending = Map.of(dynamo.tableName(), KeysAndAttributes.builder().keys(keys).build());
-            for (int attempt = 0; !pending.isEmpty() && attempt < 5; attempt++) {
-                Map<String, KeysAndAttributes> request = pending;
-                var response = dynamo.client().batchGetItem(r -> r.requestItems(request));
-                response.responses().getOrDefault(dynamo.tableName(), List.of())
-                        .forEach(item -> {
-                            UserItem u = dynamo.item(item, UserItem.class);
-                            out.put(u.getId(), u);
-                        });
-                pending = response.unprocessedKeys();
-            }
-        }
+        dynamo.batchGet(userIds.stream().distinct().map(id -> Dynamo.key("USER#" + id, "PROFILE")).toList(), false)
+                .forEach(item -> {
+                    UserItem u = dynamo.item(item, UserItem.class);
+                    out.put(u.getId(), u);
+                });
         return out;
     }
 

@@ -6,6 +6,7 @@ import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.util.List;
@@ -85,5 +86,27 @@ public final class Dynamo {
     public static boolean transactionConflict(TransactionCanceledException e) {
         return e.cancellationReasons() != null && e.cancellationReasons().stream()
                 .anyMatch(r -> "TransactionConflict".equals(r.code()));
+    }
+
+    /**
+     * Items of the main table by key, in pages of 100, retrying what DynamoDB leaves unprocessed;
+     * keys without an item are simply absent from the answer (order is not kept).
+     */
+    public List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys, boolean consistentRead) {
+        List<Map<String, AttributeValue>> out = new java.util.ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 100) {
+            Map<String, KeysAndAttributes> pending = Map.of(tableName, KeysAndAttributes.builder()
+                    .keys(keys.subList(from, Math.min(from + 100, keys.size()))).consistentRead(consistentRead).build());
+            for (int attempt = 0; !pending.isEmpty(); attempt++) {
+                if (attempt == 5) {
+                    throw new IllegalStateException("DynamoDB left keys unprocessed after " + attempt + " attempts");
+                }
+                Map<String, KeysAndAttributes> request = pending;
+                var response = client.batchGetItem(r -> r.requestItems(request));
+                out.addAll(response.responses().getOrDefault(tableName, List.of()));
+                pending = response.unprocessedKeys();
+            }
+        }
+        return out;
     }
 }
