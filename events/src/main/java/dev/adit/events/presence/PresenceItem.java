@@ -2,10 +2,6 @@ package dev.adit.events.presence;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /**
  * One live agent connection: {@code pk=TUNNEL#id, sk=PRESENCE#connection}, in the tunnel's own
@@ -13,11 +9,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortK
  * (epoch seconds) with a heartbeat; readers treat an item past it as gone, since the TTL sweep is lazy.
  */
 @DynamoDbBean
-public class PresenceItem {
-    private String pk;
-    private String sk;
-    private String gsi1pk;
-    private String gsi1sk;
+public class PresenceItem extends dev.adit.events.table.IndexedItem {
     private String tunnelId;
     private String organizationId;
     private String edgeId;
@@ -27,46 +19,6 @@ public class PresenceItem {
     private Long connectedAt;
     private Long heartbeatAt;
     private Long expiresAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() {
-        return pk;
-    }
-
-    public void setPk(String pk) {
-        this.pk = pk;
-    }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() {
-        return sk;
-    }
-
-    public void setSk(String sk) {
-        this.sk = sk;
-    }
-
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1pk")
-    public String getGsi1pk() {
-        return gsi1pk;
-    }
-
-    public void setGsi1pk(String gsi1pk) {
-        this.gsi1pk = gsi1pk;
-    }
-
-    @DynamoDbSecondarySortKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1sk")
-    public String getGsi1sk() {
-        return gsi1sk;
-    }
-
-    public void setGsi1sk(String gsi1sk) {
-        this.gsi1sk = gsi1sk;
-    }
 
     @DynamoDbAttribute("tunnel_id")
     public String getTunnelId() {

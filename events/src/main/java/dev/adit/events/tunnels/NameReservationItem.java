@@ -2,10 +2,6 @@ package dev.adit.events.tunnels;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /**
  * Makes a tunnel name unique in the environment: {@code pk=NAME#name, sk=NAME}, written in the same
@@ -14,57 +10,14 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortK
  * sweep has removed this item yet.
  */
 @DynamoDbBean
-public class NameReservationItem {
-    private String pk;
-    private String sk;
-    private String gsi1pk;
-    private String gsi1sk;
+public class NameReservationItem extends dev.adit.events.table.IndexedItem {
     private String tunnelName;
     private String tunnelId;
     private String organizationId;
     private Long freeAt;
     private Long expiresAt;
 
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() {
-        return pk;
-    }
-
-    public void setPk(String pk) {
-        this.pk = pk;
-    }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() {
-        return sk;
-    }
-
-    public void setSk(String sk) {
-        this.sk = sk;
-    }
-
     /** The names an organization holds, by name. */
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1pk")
-    public String getGsi1pk() {
-        return gsi1pk;
-    }
-
-    public void setGsi1pk(String gsi1pk) {
-        this.gsi1pk = gsi1pk;
-    }
-
-    @DynamoDbSecondarySortKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1sk")
-    public String getGsi1sk() {
-        return gsi1sk;
-    }
-
-    public void setGsi1sk(String gsi1sk) {
-        this.gsi1sk = gsi1sk;
-    }
 
     @DynamoDbAttribute("tunnel_name")
     public String getTunnelName() {
@@ -110,6 +63,5 @@ public class NameReservationItem {
     public void setExpiresAt(Long expiresAt) {
         this.expiresAt = expiresAt;
     }
-
 
 }

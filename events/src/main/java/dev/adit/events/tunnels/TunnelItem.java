@@ -2,10 +2,6 @@ package dev.adit.events.tunnels;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /**
  * A tunnel as stored: {@code pk=TUNNEL#id, sk=TUNNEL}, listed per organization through GSI1.
@@ -13,11 +9,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortK
  * A tombstone (status deleted) keeps only the identity fields and drops out of GSI1.
  */
 @DynamoDbBean
-public class TunnelItem {
-    private String pk;
-    private String sk;
-    private String gsi1pk;
-    private String gsi1sk;
+public class TunnelItem extends dev.adit.events.table.IndexedItem {
     private String id;
     private String organizationId;
     private String tunnelName;
@@ -37,46 +29,6 @@ public class TunnelItem {
     private Long expiresAt;
     private Long requestsServed;
     private Long bytesTransferred;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() {
-        return pk;
-    }
-
-    public void setPk(String pk) {
-        this.pk = pk;
-    }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() {
-        return sk;
-    }
-
-    public void setSk(String sk) {
-        this.sk = sk;
-    }
-
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1pk")
-    public String getGsi1pk() {
-        return gsi1pk;
-    }
-
-    public void setGsi1pk(String gsi1pk) {
-        this.gsi1pk = gsi1pk;
-    }
-
-    @DynamoDbSecondarySortKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1sk")
-    public String getGsi1sk() {
-        return gsi1sk;
-    }
-
-    public void setGsi1sk(String gsi1sk) {
-        this.gsi1sk = gsi1sk;
-    }
 
     @DynamoDbAttribute("id")
     public String getId() {
@@ -248,6 +200,5 @@ public class TunnelItem {
     public void setBytesTransferred(Long bytesTransferred) {
         this.bytesTransferred = bytesTransferred;
     }
-
 
 }

@@ -115,9 +115,10 @@ public class AditFactory {
     AccountService accountService(Dynamo dynamo, PasswordHasher hasher, RateLimiter limiter, RateLimits limits,
                                   @Value("${adit.signup.admin:true}") boolean signupMakesAdmin,
                                   @Value("${adit.signup.plan:free}") String plan,
-                                  @Value("${adit.login-key-lifetime:30d}") Duration loginKeyLifetime, Clock clock) {
+                                  @Value("${adit.login-key-lifetime:30d}") Duration loginKeyLifetime,
+                                  Memberships memberships, Clock clock) {
         return new AccountService(dynamo, hasher, limiter, limits,
-                new AccountService.Settings(signupMakesAdmin, plan, loginKeyLifetime), clock);
+                new AccountService.Settings(signupMakesAdmin, plan, loginKeyLifetime), memberships, clock);
     }
 
     @Singleton
@@ -198,8 +199,9 @@ public class AditFactory {
 
     @Singleton
     AuthorizationService authorizationService(Dynamo dynamo, OAuthClients clients, OAuthTokens tokens, AccountService accounts,
-                                              Clock clock) {
-        return new AuthorizationService(dynamo, clients, tokens.lifetimes(), accounts, AuthorizationService.Settings.DEFAULT, clock);
+                                              Memberships memberships, Clock clock) {
+        return new AuthorizationService(dynamo, clients, tokens.lifetimes(), accounts, memberships,
+                AuthorizationService.Settings.DEFAULT, clock);
     }
 
     @Singleton

@@ -89,7 +89,7 @@ public class OAuthController {
             MutableHttpResponse<String> response = HttpResponse.<String>status(HttpStatus.SEE_OTHER)
                     .header(HttpHeaders.LOCATION, "consent?request_id=" + consent.requestId());
             noStore(response);
-            response.cookie(cookie(request, SESSION_COOKIE, answer.newSessionSecret().get(), Duration.ofHours(1)));
+            response.cookie(cookie(request, SESSION_COOKIE, answer.newSessionSecret().get(), authorization.settings().sessionLifetime()));
             return response;
         }
         return page(request, answer, true);
@@ -230,7 +230,7 @@ public class OAuthController {
         response.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
                 + "frame-ancestors 'none'; form-action 'self'" + formTarget.map(o -> " " + o).orElse(""));
         answer.newBrowserSecret().ifPresent(b -> response.cookie(cookie(request, BROWSER_COOKIE, b, Duration.ofDays(1))));
-        answer.newSessionSecret().ifPresent(s -> response.cookie(cookie(request, SESSION_COOKIE, s, Duration.ofHours(1))));
+        answer.newSessionSecret().ifPresent(s -> response.cookie(cookie(request, SESSION_COOKIE, s, authorization.settings().sessionLifetime())));
         return response;
     }
 

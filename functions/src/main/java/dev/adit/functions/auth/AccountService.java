@@ -40,15 +40,17 @@ public final class AccountService {
     private final RateLimiter limiter;
     private final RateLimits limits;
     private final Settings settings;
+    private final Memberships memberships;
     private final Clock clock;
 
     public AccountService(Dynamo dynamo, PasswordHasher passwords, RateLimiter limiter, RateLimits limits,
-                          Settings settings, Clock clock) {
+                          Settings settings, Memberships memberships, Clock clock) {
         this.dynamo = dynamo;
         this.passwords = passwords;
         this.limiter = limiter;
         this.limits = limits;
         this.settings = settings;
+        this.memberships = memberships;
         this.clock = clock;
     }
 
@@ -126,7 +128,7 @@ public final class AccountService {
      */
     public AccountViews.Credentials login(String email, String password, Optional<String> organizationId, String clientAddress) {
         UserItem u = verifyCredentials(email, password, clientAddress);
-        List<Memberships.Membership> memberships = new Memberships(dynamo).of(u.getId());
+        List<Memberships.Membership> memberships = this.memberships.of(u.getId());
         Memberships.Membership membership = organizationId
                 .map(wanted -> memberships.stream().filter(m -> m.organizationId().equals(wanted)).findFirst()
                         .orElseThrow(() -> ApiException.notFound("organization")))

@@ -2,14 +2,10 @@ package dev.adit.functions.auth;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /** A person: {@code pk=USER#id, sk=PROFILE}. The password is kept only as an argon2id hash. */
 @DynamoDbBean
-public class UserItem {
-    private String pk;
-    private String sk;
+public class UserItem extends dev.adit.events.table.KeyedItem {
     private String id;
     private String email;
     private String name;
@@ -17,26 +13,6 @@ public class UserItem {
     private String organizationId;
     private String plan;
     private Long createdAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() {
-        return pk;
-    }
-
-    public void setPk(String pk) {
-        this.pk = pk;
-    }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() {
-        return sk;
-    }
-
-    public void setSk(String sk) {
-        this.sk = sk;
-    }
 
     @DynamoDbAttribute("id")
     public String getId() {

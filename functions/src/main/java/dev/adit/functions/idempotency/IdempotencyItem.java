@@ -2,8 +2,6 @@ package dev.adit.functions.idempotency;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /**
  * The first answer to a request sent with an Idempotency-Key: {@code pk=IDEM#org#user#sha256(key)}.
@@ -11,35 +9,13 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortK
  * the Idempotency-Key, so a secret in it (a new API key, a connect secret) is unreadable from the table.
  */
 @DynamoDbBean
-public class IdempotencyItem {
-    private String pk;
-    private String sk;
+public class IdempotencyItem extends dev.adit.events.table.KeyedItem {
     private String fingerprint;
     private String state;
     private Integer statusCode;
     private String sealedBody;
     private Long createdAt;
     private Long expiresAt;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() {
-        return pk;
-    }
-
-    public void setPk(String pk) {
-        this.pk = pk;
-    }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() {
-        return sk;
-    }
-
-    public void setSk(String sk) {
-        this.sk = sk;
-    }
 
     @DynamoDbAttribute("fingerprint")
     public String getFingerprint() {

@@ -3,10 +3,6 @@ package dev.adit.functions.keys;
 import java.util.List;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondarySortKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /**
  * An API key, keyed by the SHA-256 of the key itself ({@code pk=KEY#hash, sk=KEY}) so that
@@ -14,11 +10,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortK
  * user's keys and finds one by id.
  */
 @DynamoDbBean
-public class ApiKeyItem {
-    private String pk;
-    private String sk;
-    private String gsi1pk;
-    private String gsi1sk;
+public class ApiKeyItem extends dev.adit.events.table.IndexedItem {
     private String id;
     private String name;
     private String userId;
@@ -30,46 +22,6 @@ public class ApiKeyItem {
     private Long expiresAt;
     private String grantId;
     private String clientId;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() {
-        return pk;
-    }
-
-    public void setPk(String pk) {
-        this.pk = pk;
-    }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() {
-        return sk;
-    }
-
-    public void setSk(String sk) {
-        this.sk = sk;
-    }
-
-    @DynamoDbSecondaryPartitionKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1pk")
-    public String getGsi1pk() {
-        return gsi1pk;
-    }
-
-    public void setGsi1pk(String gsi1pk) {
-        this.gsi1pk = gsi1pk;
-    }
-
-    @DynamoDbSecondarySortKey(indexNames = "gsi1")
-    @DynamoDbAttribute("gsi1sk")
-    public String getGsi1sk() {
-        return gsi1sk;
-    }
-
-    public void setGsi1sk(String gsi1sk) {
-        this.gsi1sk = gsi1sk;
-    }
 
     @DynamoDbAttribute("id")
     public String getId() {
@@ -152,7 +104,6 @@ public class ApiKeyItem {
     public void setExpiresAt(Long expiresAt) {
         this.expiresAt = expiresAt;
     }
-
 
     @DynamoDbAttribute("grant_id")
     public String getGrantId() {

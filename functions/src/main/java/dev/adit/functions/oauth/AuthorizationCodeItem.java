@@ -7,7 +7,7 @@ import java.util.List;
 
 /** An authorization code by hash, in the ephemeral table: {@code pk=OAUTH_CODE#sha256, sk=CODE}. Valid until valid_until (ms); kept a while after redemption (redeemed_at, grant_id) so a replay revokes what the first use issued. */
 @DynamoDbBean
-public class AuthorizationCodeItem extends dev.adit.functions.platform.KeyedItem {
+public class AuthorizationCodeItem extends dev.adit.events.table.KeyedItem {
     private String clientId;
     private String userId;
     private String organizationId;

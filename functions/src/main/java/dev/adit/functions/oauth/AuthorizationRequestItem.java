@@ -7,7 +7,7 @@ import java.util.List;
 
 /** A validated authorization request waiting for the user to log in and consent, in the ephemeral table: {@code pk=OAUTH_REQUEST#id, sk=REQUEST}. Bound to the browser that made it (a cookie's hash); used once. */
 @DynamoDbBean
-public class AuthorizationRequestItem extends dev.adit.functions.platform.KeyedItem {
+public class AuthorizationRequestItem extends dev.adit.events.table.KeyedItem {
     private String id;
     private String clientId;
     private String redirectUri;

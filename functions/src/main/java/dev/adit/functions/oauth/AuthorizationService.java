@@ -85,14 +85,18 @@ public final class AuthorizationService {
     private final Clock clock;
 
     public AuthorizationService(Dynamo dynamo, OAuthClients clients, OAuthTokens.Lifetimes lifetimes, AccountService accounts,
-                                Settings settings, Clock clock) {
+                                Memberships memberships, Settings settings, Clock clock) {
         this.dynamo = dynamo;
         this.clients = clients;
         this.codes = new AuthorizationCodes(dynamo, lifetimes.code(), clock);
         this.accounts = accounts;
-        this.memberships = new Memberships(dynamo);
+        this.memberships = memberships;
         this.settings = settings;
         this.clock = clock;
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     /** {@code GET /oauth/authorize}. */

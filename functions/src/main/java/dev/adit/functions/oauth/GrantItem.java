@@ -7,7 +7,7 @@ import java.util.List;
 
 /** One consent turned into tokens (a refresh-token family): {@code pk=OAUTH_GRANT#id, sk=GRANT}. Revoking it ends every token it issued, at their next use. */
 @DynamoDbBean
-public class GrantItem extends dev.adit.functions.platform.KeyedItem {
+public class GrantItem extends dev.adit.events.table.KeyedItem {
     private String id;
     private String clientId;
     private String userId;

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** A registered OAuth client: {@code pk=OAUTH_CLIENT#id, sk=CLIENT}; GSI1 {@code ORG#org#OAUTH_CLIENTS} lists an organization's clients. Only the secret's hash is kept. */
 @DynamoDbBean
-public class OAuthClientItem extends dev.adit.functions.platform.IndexedItem {
+public class OAuthClientItem extends dev.adit.events.table.IndexedItem {
     private String id;
     private String name;
     private String organizationId;

@@ -5,7 +5,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 
 /** A refresh token by hash: {@code pk=OAUTH_REFRESH#sha256, sk=REFRESH}. Kept after rotation (rotated_at set) so that a replay of it is recognised and ends the family. */
 @DynamoDbBean
-public class RefreshTokenItem extends dev.adit.functions.platform.KeyedItem {
+public class RefreshTokenItem extends dev.adit.events.table.KeyedItem {
     private String grantId;
     private String clientId;
     private Long createdAt;

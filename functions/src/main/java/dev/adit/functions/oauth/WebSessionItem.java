@@ -5,7 +5,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 
 /** A browser session of the authorization pages, in the ephemeral table: {@code pk=WEBSESSION#sha256(cookie), sk=SESSION}. */
 @DynamoDbBean
-public class WebSessionItem extends dev.adit.functions.platform.KeyedItem {
+public class WebSessionItem extends dev.adit.events.table.KeyedItem {
     private String userId;
     private Long createdAt;
     private Long expiresAt;

@@ -5,7 +5,7 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 
 /** An invitation to join an organization, by the hash of its one-time token: {@code pk=INVITE#sha256, sk=INVITE}; GSI1 {@code ORG#org#INVITES} lists an organization's pending invitations. */
 @DynamoDbBean
-public class InvitationItem extends dev.adit.functions.platform.IndexedItem {
+public class InvitationItem extends dev.adit.events.table.IndexedItem {
     private String id;
     private String organizationId;
     private String email;

@@ -2,14 +2,10 @@ package dev.adit.functions.orgs;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbPartitionKey;
-import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSortKey;
 
 /** An organization: {@code pk=ORG#id, sk=ORG}, with the usage counters that tunnels and edges add to. */
 @DynamoDbBean
-public class OrgItem {
-    private String pk;
-    private String sk;
+public class OrgItem extends dev.adit.events.table.KeyedItem {
     private String id;
     private String name;
     private String plan;
@@ -18,26 +14,6 @@ public class OrgItem {
     private Long requestsServed;
     private Long bytesTransferred;
     private Long owners;
-
-    @DynamoDbPartitionKey
-    @DynamoDbAttribute("pk")
-    public String getPk() {
-        return pk;
-    }
-
-    public void setPk(String pk) {
-        this.pk = pk;
-    }
-
-    @DynamoDbSortKey
-    @DynamoDbAttribute("sk")
-    public String getSk() {
-        return sk;
-    }
-
-    public void setSk(String sk) {
-        this.sk = sk;
-    }
 
     @DynamoDbAttribute("id")
     public String getId() {
@@ -101,7 +77,6 @@ public class OrgItem {
     public void setBytesTransferred(Long bytesTransferred) {
         this.bytesTransferred = bytesTransferred;
     }
-
 
     @DynamoDbAttribute("owners")
     public Long getOwners() {

@@ -1,4 +1,4 @@
-package dev.adit.functions.platform;
+package dev.adit.events.table;
 
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbAttribute;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbSecondaryPartitionKey;
