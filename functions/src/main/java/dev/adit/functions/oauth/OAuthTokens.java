@@ -175,7 +175,12 @@ public final class OAuthTokens {
             revokeGrant(grant.getId(), "user left the organization");
             throw OAuthError.invalidGrant("The user is no longer a member of the organization this grant is for");
         }
-        List<String> scopes = narrower.orElse(grant.getScopes());
+        Optional<String> unknown = narrower.flatMap(dev.adit.functions.auth.Scopes::firstUnknown);
+        if (unknown.isPresent()) {
+            throw OAuthError.invalidScope("unknown scope " + unknown.get());
+        }
+        // wildcards stand for the concrete scopes they grant, as at the authorization endpoint
+        List<String> scopes = narrower.map(n -> List.copyOf(dev.adit.functions.auth.Scopes.expand(n))).orElse(grant.getScopes());
         List<String> beyond = scopes.stream().filter(s -> !grant.getScopes().contains(s)).toList();
         if (!beyond.isEmpty()) {
             throw OAuthError.invalidScope("A refresh can only narrow the granted scopes; not granted: " + String.join(" ", beyond));

@@ -91,6 +91,10 @@ class AuthorizationCodeFlowTest {
         var wider = client.token(Map.of("grant_type", "refresh_token", "refresh_token", narrowed.text("refresh_token"), "scope", "tunnels:read keys:manage"));
         assertEquals(400, wider.status());
         assertEquals("invalid_scope", wider.text("error"));
+        var wildcard = client.token(Map.of("grant_type", "refresh_token", "refresh_token", narrowed.text("refresh_token"), "scope", "tunnels:*"));
+        assertEquals(400, wildcard.status(), "tunnels:* stands for scopes this grant never had");
+        var afterRefusals = client.refresh(narrowed.text("refresh_token"));
+        assertEquals(200, afterRefusals.status(), "a refused refresh does not use the token up: " + afterRefusals);
     }
 
     @Test
