@@ -83,7 +83,8 @@ public class AditFactory {
                           @Value("${adit.rate-limits.token-regenerations-per-hour:5}") int regenerations,
                           @Value("${adit.rate-limits.login-attempts-per-15-minutes:10}") int logins,
                           @Value("${adit.rate-limits.login-attempts-per-account-per-15-minutes:100}") int accountLogins,
-                          @Value("${adit.rate-limits.signups-per-hour:20}") int signups) {
+                          @Value("${adit.rate-limits.signups-per-hour:20}") int signups,
+                          @Value("${adit.rate-limits.authorization-requests-per-10-minutes:100}") int authorizations) {
         return new RateLimits(
                 new RateLimit("reads", reads, Duration.ofMinutes(1)),
                 new RateLimit("writes", writes, Duration.ofMinutes(1)),
@@ -91,7 +92,8 @@ public class AditFactory {
                 new RateLimit("token-regenerations", regenerations, Duration.ofHours(1)),
                 new RateLimit("login-attempts", logins, Duration.ofMinutes(15)),
                 new RateLimit("login-attempts-account", accountLogins, Duration.ofMinutes(15)),
-                new RateLimit("signups", signups, Duration.ofHours(1)));
+                new RateLimit("signups", signups, Duration.ofHours(1)),
+                new RateLimit("authorization-requests", authorizations, Duration.ofMinutes(10)));
     }
 
     @Singleton
@@ -199,9 +201,9 @@ public class AditFactory {
 
     @Singleton
     AuthorizationService authorizationService(Dynamo dynamo, OAuthClients clients, OAuthTokens tokens, AccountService accounts,
-                                              Memberships memberships, Clock clock) {
+                                              Memberships memberships, RateLimiter limiter, RateLimits limits, Clock clock) {
         return new AuthorizationService(dynamo, clients, tokens.lifetimes(), accounts, memberships,
-                AuthorizationService.Settings.DEFAULT, clock);
+                limiter, limits.authorizationRequests(), AuthorizationService.Settings.DEFAULT, clock);
     }
 
     @Singleton

@@ -73,7 +73,8 @@ public class OAuthController {
         }
         var params = new AuthorizationService.AuthorizeParams(opt(responseType), opt(clientId), opt(redirectUri), opt(scope),
                 opt(state), opt(codeChallenge), opt(codeChallengeMethod));
-        return page(request, authorization.start(params, cookie(request, BROWSER_COOKIE), cookie(request, SESSION_COOKIE)), false);
+        return page(request, authorization.start(params, cookie(request, BROWSER_COOKIE), cookie(request, SESSION_COOKIE),
+                clientAddress(request)), false);
     }
 
     @Post("/login")

@@ -9,6 +9,9 @@ import dev.adit.functions.errors.ApiException;
 import dev.adit.functions.orgs.Memberships;
 import dev.adit.functions.platform.Dynamo;
 import dev.adit.functions.platform.Ids;
+import dev.adit.functions.ratelimit.RateDecision;
+import dev.adit.functions.ratelimit.RateLimit;
+import dev.adit.functions.ratelimit.RateLimiter;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -82,10 +85,15 @@ public final class AuthorizationService {
     private final AccountService accounts;
     private final Memberships memberships;
     private final Settings settings;
+    private final RateLimiter limiter;
+    private final RateLimit requestsPerAddress;
     private final Clock clock;
 
     public AuthorizationService(Dynamo dynamo, OAuthClients clients, OAuthTokens.Lifetimes lifetimes, AccountService accounts,
-                                Memberships memberships, Settings settings, Clock clock) {
+                                Memberships memberships, RateLimiter limiter, RateLimit requestsPerAddress,
+                                Settings settings, Clock clock) {
+        this.limiter = limiter;
+        this.requestsPerAddress = requestsPerAddress;
         this.dynamo = dynamo;
         this.clients = clients;
         this.codes = new AuthorizationCodes(dynamo, lifetimes.code(), clock);
@@ -100,7 +108,7 @@ public final class AuthorizationService {
     }
 
     /** {@code GET /oauth/authorize}. */
-    public Answer start(AuthorizeParams params, Optional<String> browserSecret, Optional<String> sessionSecret) {
+    public Answer start(AuthorizeParams params, Optional<String> browserSecret, Optional<String> sessionSecret, String clientAddress) {
         Optional<OAuthClients.Client> found = params.clientId().flatMap(clients::find);
         if (found.isEmpty()) {
             return Answer.of(new Refused(400, "Unknown application",
@@ -147,6 +155,13 @@ public final class AuthorizationService {
         }
         if (client.isPublic() && params.codeChallenge().isEmpty()) {
             return Answer.of(back(redirectUri, state, "invalid_request", "public clients must use PKCE (code_challenge with S256)"));
+        }
+        // each visit stores a pending request: bound them per address, or anyone could fill the table
+        RateDecision allowance = limiter.acquire(requestsPerAddress, clientAddress);
+        if (!allowance.allowed()) {
+            return Answer.of(new Refused(429, "Too many sign-in attempts",
+                    "Too many authorization requests from this address; try again in "
+                            + Math.max(1, allowance.retryAfterSeconds(clock.instant()) / 60) + " minutes."));
         }
         boolean newBrowser = browserSecret.filter(AuthorizationService::wellFormedSecret).isEmpty();
         String browser = newBrowser ? Ids.base62(SECRET_CHARS) : browserSecret.get();

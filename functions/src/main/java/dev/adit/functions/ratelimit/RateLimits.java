@@ -8,7 +8,7 @@ import java.time.Duration;
  */
 public record RateLimits(RateLimit reads, RateLimit writes, RateLimit tunnelCreates,
                          RateLimit tokenRegenerations, RateLimit loginAttempts, RateLimit loginAttemptsPerAccount,
-                         RateLimit signups) {
+                         RateLimit signups, RateLimit authorizationRequests) {
     public static RateLimits defaults() {
         return new RateLimits(
                 new RateLimit("reads", 100, Duration.ofMinutes(1)),
@@ -21,6 +21,8 @@ public record RateLimits(RateLimit reads, RateLimit writes, RateLimit tunnelCrea
                 // one attacker cannot lock the owner out
                 new RateLimit("login-attempts-account", 100, Duration.ofMinutes(15)),
                 // per client address, against account farming
-                new RateLimit("signups", 20, Duration.ofHours(1)));
+                new RateLimit("signups", 20, Duration.ofHours(1)),
+                // per client address: each visit to the authorization endpoint stores a pending request
+                new RateLimit("authorization-requests", 100, Duration.ofMinutes(10)));
     }
 }

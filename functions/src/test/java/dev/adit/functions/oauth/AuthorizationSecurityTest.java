@@ -225,4 +225,25 @@ class AuthorizationSecurityTest {
         assertEquals(400, page.status());
         assertNull(page.header("Location"));
     }
+
+    @Test
+    void authorizationRequestsAreLimitedPerAddress() {
+        try (ApiServer server = LocalStack.start(Map.of("adit.rate-limits.authorization-requests-per-10-minutes", 2))) {
+            ApiClient limited = server.client();
+            var user = limited.signup();
+            var client = OAuthTestClient.register(limited, user.apiKey(), "confidential", "https://app.example.test/cb");
+            // the counter lives in the table all test servers share, and other tests visit the page from
+            // 127.0.0.1 too: some of the two may be spent already, so count until refused
+            BrowserSession session = new BrowserSession(server.base());
+            int served = 0;
+            BrowserSession.Page page;
+            while ((page = session.get(client.authorizePath("tunnels:read", "s", null))).status() == 200 && served < 5) {
+                served++;
+            }
+            assertTrue(served <= 2, "at most two sign-in pages, served " + served);
+            assertEquals(429, page.status(), page::toString);
+            assertNull(page.header("Location"), "a refusal is shown, not redirected");
+            assertTrue(page.body().contains("Too many"));
+        }
+    }
 }

@@ -82,6 +82,7 @@ public final class LocalStack {
         p.put("adit.table-name", TABLE);
         // every test signs up fresh users from 127.0.0.1
         p.put("adit.rate-limits.signups-per-hour", 100_000);
+        p.put("adit.rate-limits.authorization-requests-per-10-minutes", 100_000);
         p.put("adit.ca.dir", caDirectory().toString());
         return p;
     }
