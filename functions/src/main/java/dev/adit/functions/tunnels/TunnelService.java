@@ -95,8 +95,9 @@ public final class TunnelService {
 
         List<TransactWriteItem> actions = List.of(
                 put(dynamo.attributes(tunnel, TunnelItem.class), "attribute_not_exists(pk)", Map.of()),
-                // a reservation whose grace window has ended is free, whether or not the TTL sweep removed it yet
-                put(dynamo.attributes(name, NameReservationItem.class), "attribute_not_exists(pk) OR free_at < :now",
+                // a reservation whose grace window has ended is free, whether or not the TTL sweep removed it yet;
+                // at the deadline itself too: from then on the old tunnel reads as deleted and cannot be restored
+                put(dynamo.attributes(name, NameReservationItem.class), "attribute_not_exists(pk) OR free_at <= :now",
                         Map.of(":now", Dynamo.n(now))),
                 limiter.transactionalIncrement(limits.tunnelCreates(), caller.organizationId()),
                 update(Keys.orgPk(caller.organizationId()), Keys.ORG_SK, "ADD tunnels_created :one",

@@ -33,6 +33,36 @@ class ErrorBodiesTest {
     }
 
     @Test
+    void textAfterTheJsonValueOrAFieldGivenTwiceIsMalformed() {
+        var owner = api.signup();
+        String name = ApiClient.uniqueName("strict");
+        assertErrorBody(api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": \"" + name + "\"} junk", Map.of()), 400, "invalid_json");
+        assertErrorBody(api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": \"" + name + "\"}{}", Map.of()), 400, "invalid_json");
+        assertErrorBody(api.send("POST", "/v1/tunnels", owner.apiKey(),
+                "{\"tunnel_name\": \"" + name + "\", \"tunnel_name\": \"" + name + "-2\"}", Map.of()), 400, "invalid_json");
+        assertErrorBody(api.send("POST", "/v1/auth/keys", owner.apiKey(),
+                "{\"name\": \"k\", \"permissions\": [\"tunnels:read\"]} trailing", Map.of()), 400, "invalid_json");
+        assertEquals(0, api.get("/v1/tunnels", owner.apiKey()).body().get("tunnels").size(), "nothing was created by any of these");
+
+        String path = "/v1/tunnels/" + api.createTunnel(owner.apiKey(), name).get("id").asText();
+        assertErrorBody(api.send("PATCH", path, owner.apiKey(), "{\"description\": \"a\"} junk", Map.of()), 400, "invalid_json");
+        assertErrorBody(api.send("PATCH", path, owner.apiKey(), "{\"description\": \"a\", \"description\": \"b\"}", Map.of()), 400, "invalid_json");
+        assertTrue(api.get(path, owner.apiKey()).body().get("description").isNull(), "the description was left alone");
+    }
+
+    @Test
+    void aBodyThatIsNotCompressedAsItsHeaderSaysIsA400() {
+        var owner = api.signup();
+        for (String encoding : new String[]{"gzip", "deflate"}) {
+            var r = api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": \"" + ApiClient.uniqueName("enc") + "\"}",
+                    Map.of("Content-Encoding", encoding));
+            assertErrorBody(r, 400, "bad_request");
+        }
+        assertErrorBody(api.send("POST", "/v1/auth/signup", null, "{\"email\": \"x\"}", Map.of("Content-Encoding", "gzip")), 400, "bad_request");
+        assertEquals(0, api.get("/v1/tunnels", owner.apiKey()).body().get("tunnels").size());
+    }
+
+    @Test
     void wrongTypesAndUnknownFieldsAre422NamingTheField() {
         var owner = api.signup();
         var number = api.send("POST", "/v1/tunnels", owner.apiKey(), "{\"tunnel_name\": \"typed-x1\", \"description\": 5}", Map.of());

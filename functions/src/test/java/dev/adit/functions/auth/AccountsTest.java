@@ -40,6 +40,25 @@ class AccountsTest {
     }
 
     @Test
+    void signupMakesAPlainMemberWhenAdminIsSwitchedOff() {
+        try (ApiServer server = LocalStack.start(Map.of("adit.signup.admin", false))) {
+            ApiClient members = server.client();
+            var account = members.signup();
+            var me = members.get("/v1/auth/user", account.apiKey());
+            assertEquals(200, me.status(), me::toString);
+            assertEquals("member", me.body().get("organization").get("role").asText());
+            var adminKey = members.post("/v1/auth/keys", account.apiKey(), Map.of("name", "a", "permissions", java.util.List.of("admin:write")));
+            assertEquals(403, adminKey.status(), adminKey::toString);
+            assertEquals("admin:write", adminKey.text("required_scope"));
+            String id = members.createTunnel(account.apiKey(), ApiClient.uniqueName("member")).get("id").asText();
+            assertEquals(200, members.delete("/v1/tunnels/" + id, account.apiKey()).status());
+            var force = members.delete("/v1/tunnels/" + id + "/force", account.apiKey());
+            assertEquals(403, force.status(), "force delete is for admins");
+            assertEquals("admin:write", force.text("required_scope"));
+        }
+    }
+
+    @Test
     void signupRejectsADuplicateEmailWhateverItsCase() {
         var account = api.signup();
         var r = api.post("/v1/auth/signup", null, Map.of("email", account.email().toUpperCase(), "password", "another password", "name", "B"));

@@ -55,6 +55,12 @@ class ApiKeysTest {
         assertEquals(200, api.get("/v1/tunnels", created.text("key")).status());
         var entry = findById(api.get("/v1/auth/keys", owner.apiKey()).body().get("keys"), created.text("id"));
         assertFalse(entry.get("last_used").isNull(), entry::toString);
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, api.get("/v1/tunnels", created.text("key")).status());
+        }
+        var later = findById(api.get("/v1/auth/keys", owner.apiKey()).body().get("keys"), created.text("id"));
+        assertEquals(entry.get("last_used").asText(), later.get("last_used").asText(), "last_used is written at most once a minute");
     }
 
     @Test

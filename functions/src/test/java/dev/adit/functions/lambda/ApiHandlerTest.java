@@ -87,6 +87,11 @@ class ApiHandlerTest {
         var malformed = handler.handleRequest(event("POST", "/v1/auth/signup", "", "{oops", null), new LambdaContext());
         assertEquals(400, malformed.getStatusCode(), malformed.getBody());
         assertEquals("invalid_json", json(malformed).get("error").asText());
+        String email = "lambda-trailing-" + UUID.randomUUID() + "@example.test";
+        var trailing = handler.handleRequest(event("POST", "/v1/auth/signup", "",
+                "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"name\":\"L\"} junk", null), new LambdaContext());
+        assertEquals(400, trailing.getStatusCode(), trailing.getBody());
+        assertEquals("invalid_json", json(trailing).get("error").asText());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.adit.functions.tunnels;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.adit.events.secrets.SecretHashes;
+import dev.adit.events.table.Keys;
 import dev.adit.functions.testing.ApiClient;
 import dev.adit.functions.testing.LocalStack;
 import org.junit.jupiter.api.Test;
@@ -254,10 +256,19 @@ class TunnelLifecycleTest {
         var t = api.createTunnel(owner.apiKey(), uniqueName("regen"));
         String path = "/v1/tunnels/" + t.get("id").asText() + "/regenerate-token";
         Set<String> secrets = new HashSet<>(Set.of(t.get("connect_secret").asText()));
+        String latest = null;
         for (int i = 0; i < 5; i++) {
             var r = api.post(path, owner.apiKey(), null);
             assertEquals(200, r.status(), r::toString);
-            assertTrue(secrets.add(r.text("connect_secret")), "a new secret every time");
+            latest = r.text("connect_secret");
+            assertTrue(secrets.add(latest), "a new secret every time");
+        }
+        String storedHash = storedTunnel(t.get("id").asText()).get("secret_hash").s();
+        assertTrue(SecretHashes.matches(latest, storedHash), "the edges check agents against the newest secret");
+        for (String old : secrets) {
+            if (!old.equals(latest)) {
+                assertFalse(SecretHashes.matches(old, storedHash), "an old secret no longer matches");
+            }
         }
         var sixth = api.post(path, owner.apiKey(), null);
         var deleted = api.createTunnel(owner.apiKey(), uniqueName("gone"));
@@ -329,6 +340,14 @@ class TunnelLifecycleTest {
         var again = api.send("POST", "/v1/tunnels", owner.apiKey(), ApiClient.json(Map.of("tunnel_name", taken)), key);
         assertEquals(409, again.status(), "the refusal is not replayed as if it were stored: the request runs again");
         assertNull(again.header("Idempotent-Replayed"));
+    }
+
+    private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> storedTunnel(String id) {
+        try (var client = LocalStack.dynamo().client()) {
+            return client.getItem(r -> r.tableName(LocalStack.TABLE).consistentRead(true).key(Map.of(
+                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Keys.tunnelPk(id)),
+                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(Keys.TUNNEL_SK)))).item();
+        }
     }
 
     interface Call {
