@@ -104,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
             properties.put("adit.local-finalizer.enabled", true);
             ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
             return new LocalStack(settings, stateDir, dynamo, edge, context);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty's bind throws a checked BindException undeclared: a port taken since the check above
             if (edge != null) {
                 edge.close();
             }
