@@ -93,7 +93,7 @@ public final class ExposeCommand implements Callable<Integer> {
         if (tlsMode.equals("passthrough")) {
             TunnelCertificate certificate = new TunnelCertificate(options.configDirectory(), options.apiUrl().getHost()
                     + "-" + options.apiUrl().getPort(), name, edge.path("domain").asText());
-            TlsIdentity identity = certificate.current().orElseGet(() -> certificate.obtain(api, tunnel.id()));
+            TlsIdentity identity = certificate.current(tunnel.certOnFile()).orElseGet(() -> certificate.obtain(api, tunnel.id()));
             out.println("TLS ends " + (upstreamTls ? "at your server on port " + port : "here") + ": key " + certificate.keyFile()
                     + ", certificate " + certificate.certificateFile() + " (renewed after " + TunnelCertificate.renewAt(identity.chain().getFirst()) + ")");
             config = upstreamTls ? config.withUpstreamTls(true) : config.withTunnelTls(identity);
@@ -118,7 +118,8 @@ public final class ExposeCommand implements Callable<Integer> {
         stop.countDown();
     }
 
-    private record Prepared(String id, String secret, String url) {
+    /** The tunnel to serve; {@code certOnFile}: the fingerprint of the certificate an active passthrough tunnel has on file. */
+    private record Prepared(String id, String secret, String url, Optional<String> certOnFile) {
     }
 
     /** Renews two thirds into the certificate's life and reconnects the agent with the new one. */
@@ -157,7 +158,7 @@ public final class ExposeCommand implements Callable<Integer> {
             }
             Optional<String> stored = config.connectSecret(apiUrl, name);
             if (stored.isPresent()) {
-                return new Prepared(t.get("id").asText(), stored.get(), t.path("url").asText());
+                return new Prepared(t.get("id").asText(), stored.get(), t.path("url").asText(), TunnelCertificate.fingerprintOnFile(t));
             }
             // the secret was shown once, to someone else or a lost config: issue a new one
             JsonNode regenerated = api.post("/v1/tunnels/" + t.get("id").asText() + "/regenerate-token", null);
@@ -181,7 +182,7 @@ public final class ExposeCommand implements Callable<Integer> {
         String secret = tunnel.get("connect_secret").asText();
         config.connectSecret(apiUrl, name, secret);
         config.save();
-        return new Prepared(tunnel.get("id").asText(), secret, tunnel.path("url").asText());
+        return new Prepared(tunnel.get("id").asText(), secret, tunnel.path("url").asText(), TunnelCertificate.fingerprintOnFile(tunnel));
     }
 
     private void onState(AgentState state) {

@@ -47,14 +47,34 @@ public final class TunnelCertificate {
         return dir.resolve("cert.pem");
     }
 
-    /** The stored identity if it has not yet reached two thirds of its validity. */
-    public Optional<TlsIdentity> current() {
-        if (!Files.isReadable(keyFile()) || !Files.isReadable(certificateFile())) {
+    /**
+     * The stored identity, if it is the certificate the tunnel has on file (the SHA-256 fingerprint
+     * of an {@code active} tunnel's {@code cert_fingerprint_sha256}) and has not yet reached two thirds
+     * of its validity. A certificate the tunnel does not know (a tunnel made again under the same
+     * name, a throwaway server restarted with a new CA) is never reused: the tunnel would stay
+     * {@code awaiting_cert} and visitors would be refused.
+     */
+    public Optional<TlsIdentity> current(Optional<String> fingerprintOnFile) {
+        if (fingerprintOnFile.isEmpty() || !Files.isReadable(keyFile()) || !Files.isReadable(certificateFile())) {
             return Optional.empty();
         }
-        List<X509Certificate> chain = Pem.certificates(certificateFile());
-        return renewAt(chain.getFirst()).isAfter(Instant.now())
-                ? Optional.of(new TlsIdentity(Pem.privateKey(keyFile()), chain)) : Optional.empty();
+        List<X509Certificate> chain;
+        try {
+            chain = Pem.certificates(certificateFile());
+        } catch (IllegalArgumentException unreadable) {
+            return Optional.empty(); // replaced by a fresh one below
+        }
+        X509Certificate leaf = chain.getFirst();
+        if (!fingerprintOnFile.get().equalsIgnoreCase(Pem.fingerprint(leaf)) || !renewAt(leaf).isAfter(Instant.now())) {
+            return Optional.empty();
+        }
+        return Optional.of(new TlsIdentity(Pem.privateKey(keyFile()), chain));
+    }
+
+    /** The fingerprint of the certificate an API tunnel object has on file, if it is {@code active} with one. */
+    public static Optional<String> fingerprintOnFile(JsonNode tunnel) {
+        return "active".equals(tunnel.path("status").asText()) && tunnel.path("cert_fingerprint_sha256").isTextual()
+                ? Optional.of(tunnel.get("cert_fingerprint_sha256").asText()) : Optional.empty();
     }
 
     /** When this certificate should be replaced: two thirds into its validity. */

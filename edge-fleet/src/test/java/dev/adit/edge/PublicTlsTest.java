@@ -177,6 +177,42 @@ class PublicTlsTest {
         }
     }
 
+    @Test
+    void aClientHelloAnnouncingMegabytesIsDroppedAtOnceNotBuffered() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port())) {
+            socket.setSoTimeout(5_000);
+            // One full handshake record whose ClientHello announces 16 MiB - 1 (the most TLS can express):
+            // the edge must not wait, buffering, for the rest until the ClientHello timeout.
+            byte[] fragment = new byte[16_384];
+            fragment[0] = 1;
+            fragment[1] = (byte) 0xFF;
+            fragment[2] = (byte) 0xFF;
+            fragment[3] = (byte) 0xFF;
+            fragment[4] = 3;
+            fragment[5] = 3;
+            byte[] record = new byte[5 + fragment.length];
+            record[0] = 22;
+            record[1] = 3;
+            record[2] = 1;
+            record[3] = (byte) (fragment.length >> 8);
+            record[4] = (byte) fragment.length;
+            System.arraycopy(fragment, 0, record, 5, fragment.length);
+            long started = System.nanoTime();
+            socket.getOutputStream().write(record);
+            socket.getOutputStream().flush();
+            int next;
+            try {
+                next = socket.getInputStream().read();
+            } catch (java.net.SocketTimeoutException stillWaiting) {
+                throw new AssertionError("the edge kept the connection open, waiting for 16 MiB of ClientHello", stillWaiting);
+            } catch (java.net.SocketException reset) {
+                next = -1;
+            }
+            assertTrue(next == -1 || next == 21, "a close (or a TLS alert record), never a wait; got " + next);
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
     private void assertAlert(String sni, String alert) {
         long started = System.nanoTime();
         SSLException e = assertThrows(SSLException.class, () -> TlsVisitor.connect(port(), env.ca.certificate(), sni, "http/1.1").close());

@@ -55,6 +55,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(Settings settings) throws StartFailure {
+        return start(settings, Map.of());
+    }
+
+    /** Like {@link #start(Settings)}, with control API settings on top (tests: e.g. {@code adit.ca.certificate-validity}). */
+    public static LocalStack start(Settings settings, Map<String, Object> apiProperties) throws StartFailure {
         Ports ports = settings.ports();
         ensureFree(ports.api(), "control API", "--api-port");
         ensureFree(ports.dynamo(), "DynamoDB Local", "--dynamodb-port");
@@ -102,6 +107,7 @@ public final class LocalStack implements AutoCloseable {
             properties.put("adit.edge.ca-file", stateDir.resolve(LocalIdentity.CA_FILE).toString());
             properties.put("adit.ca.dir", stateDir.toString());
             properties.put("adit.local-finalizer.enabled", true);
+            properties.putAll(apiProperties);
             ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, properties).getApplicationContext();
             return new LocalStack(settings, stateDir, dynamo, edge, context);
         } catch (Exception e) { // Netty's bind throws a checked BindException undeclared: a port taken since the check above

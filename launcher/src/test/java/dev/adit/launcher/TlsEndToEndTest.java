@@ -3,6 +3,7 @@ package dev.adit.launcher;
 import com.sun.net.httpserver.HttpServer;
 import dev.adit.cli.CliConfig;
 import dev.adit.cli.ExposeCommand;
+import dev.adit.cli.TunnelCertificate;
 import dev.adit.edge.tls.LocalIdentity;
 import dev.adit.pki.Pem;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** HTTPS through the local stack: a passthrough tunnel whose TLS ends in the CLI agent with a key made on this machine. */
@@ -91,6 +93,16 @@ class TlsEndToEndTest {
                 keyFile = files.filter(p -> p.getFileName().toString().equals("cert.pem")).findFirst().orElseThrow();
             }
             assertEquals(Pem.certificates(keyFile).getFirst(), served, "the visitor sees the certificate made for the agent's key");
+
+            // The JDK's HttpClient trusting only /v1/ca.pem: the agent's chain validates to Adit's CA for this name.
+            HttpResponse<String> pinned = PinnedHttps.get(tunnelUrl(name), caChain());
+            assertEquals(200, pinned.statusCode());
+            assertEquals("secret plaintext", pinned.body());
+            assertEquals(served, PinnedHttps.leaf(pinned));
+            // ... and a client that pins another CA is refused.
+            var stranger = dev.adit.edge.tls.SelfSignedCa.create("Not Adit").certificate();
+            assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> PinnedHttps.get(tunnelUrl(name), List.of(stranger)));
+            opensslAgrees(name);
         } finally {
             expose.shutdown();
             agent.join(Duration.ofSeconds(10));
@@ -121,10 +133,82 @@ class TlsEndToEndTest {
             // the name itself, not a wildcard: curl and browsers refuse *.localhost
             assertEquals("CN=" + name + ".localhost", lastPeerCertificate.getSubjectX500Principal().getName());
             opensslAgrees(name);
+
+            // The JDK's HttpClient trusting only /v1/ca.pem gets HTTP/2 by ALPN from the edge.
+            HttpResponse<String> pinned = PinnedHttps.get(tunnelUrl(name), caChain());
+            assertEquals(200, pinned.statusCode());
+            assertEquals(HttpClient.Version.HTTP_2, pinned.version());
+            assertEquals("CN=" + name + ".localhost", PinnedHttps.leaf(pinned).getSubjectX500Principal().getName());
         } finally {
             expose.shutdown();
             agent.join(Duration.ofSeconds(10));
         }
+    }
+
+    @Test
+    void aStoredCertificateTheTunnelDoesNotHaveIsReplacedNotReused(@TempDir Path configDir) throws Exception {
+        CliConfig config = CliConfig.load(configDir);
+        config.apiKeyOnly(signup());
+        config.save();
+        String name = "stale-" + UUID.randomUUID().toString().substring(0, 8);
+        // What an earlier `adit server --in-memory` (another CA, another tunnel of that name) left behind:
+        // a certificate that is still valid, but that this tunnel never had signed.
+        TunnelCertificate files = new TunnelCertificate(configDir, "127.0.0.1-" + stack.apiPort(), name, "localhost");
+        var old = dev.adit.edge.tls.SelfSignedCa.create("Adit local").issueServer(name + ".localhost",
+                List.of(name + ".localhost"), List.of());
+        Files.createDirectories(files.keyFile().getParent());
+        Files.writeString(files.keyFile(), Pem.encode(old.key()));
+        Files.writeString(files.certificateFile(), Pem.encode(old.chain().toArray()));
+
+        ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
+                "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
+                Integer.toString(local.getAddress().getPort())));
+        try {
+            HttpResponse<String> answer = eventuallyServed(name);
+            assertEquals("secret plaintext", answer.body());
+            X509Certificate stored = Pem.certificates(files.certificateFile()).getFirst();
+            assertTrue(!stored.equals(old.chain().getFirst()), "the stale certificate was kept");
+            assertEquals(stored, PinnedHttps.leaf(answer), "the visitor sees the newly signed certificate");
+        } finally {
+            expose.shutdown();
+            agent.join(Duration.ofSeconds(10));
+        }
+    }
+
+    /** GET https://NAME.localhost:PORT/ with the JDK's HttpClient pinned to /v1/ca.pem, until it answers 200 (30 s at most). */
+    static HttpResponse<String> eventuallyServed(String url, List<X509Certificate> ca) throws Exception {
+        Throwable last = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = PinnedHttps.get(url, ca);
+                if (r.statusCode() == 200) {
+                    return r;
+                }
+                last = new AssertionError("status " + r.statusCode() + ": " + r.body());
+            } catch (java.io.IOException refused) {
+                last = refused;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("https " + url + " was never served", last);
+    }
+
+    private static HttpResponse<String> eventuallyServed(String name) throws Exception {
+        return eventuallyServed(tunnelUrl(name), caChain());
+    }
+
+    private static String tunnelUrl(String name) {
+        return "https://" + name + ".localhost:" + stack.edge().tlsPort() + "/";
+    }
+
+    /** The chain clients pin, as served by GET /v1/ca.pem. */
+    private static List<X509Certificate> caChain() throws Exception {
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/ca.pem")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return Pem.certificates(response.body());
     }
 
     /** openssl s_client, where the machine has it, verifies chain and name as any TLS client would. */

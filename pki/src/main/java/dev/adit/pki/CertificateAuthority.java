@@ -34,8 +34,8 @@ import java.util.List;
  */
 public final class CertificateAuthority {
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Back-dating absorbs clock skew between the signer and the clients that validate. */
-    private static final Duration SKEW = Duration.ofMinutes(5);
+    /** Back-dating absorbs clock skew between the signer and the clients that validate: every notBefore is this far in the past. */
+    public static final Duration SKEW = Duration.ofMinutes(5);
 
     private final X509Certificate root;
     private final X509Certificate intermediate;

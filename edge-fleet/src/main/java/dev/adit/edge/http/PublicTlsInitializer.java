@@ -44,6 +44,13 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
     private static final Logger log = LoggerFactory.getLogger(PublicTlsInitializer.class);
     /** A visitor has this long to send a complete ClientHello. */
     static final long CLIENT_HELLO_TIMEOUT_MILLIS = 10_000;
+    /**
+     * The largest ClientHello the router buffers to find the SNI. Real ones are a few KiB (post-quantum
+     * key shares included; BoringSSL, which ends edge-mode TLS, takes at most 16 KiB). Without a bound
+     * Netty buffers whatever length the first record announces, up to 16 MiB per connection, for the
+     * whole {@link #CLIENT_HELLO_TIMEOUT_MILLIS}; a longer one is dropped at once.
+     */
+    static final int MAX_CLIENT_HELLO_BYTES = 64 * 1024;
     static final String SNI = "sni";
 
     private final PublicRouting edge;
@@ -108,7 +115,7 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
 
     private final class SniRouter extends AbstractSniHandler<Decision> {
         SniRouter() {
-            super(CLIENT_HELLO_TIMEOUT_MILLIS);
+            super(MAX_CLIENT_HELLO_BYTES, CLIENT_HELLO_TIMEOUT_MILLIS);
         }
 
         @Override
@@ -158,7 +165,7 @@ public final class PublicTlsInitializer extends ChannelInitializer<SocketChannel
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // no ClientHello in time, or bytes that are not TLS: nothing to answer
+            // no ClientHello in time, one over MAX_CLIENT_HELLO_BYTES, or bytes that are not TLS: nothing to answer
             log.debug("TLS listener: connection from {} dropped before SNI routing: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }

@@ -56,6 +56,7 @@ class CsrSigningTest {
         KeyPair keys = keys("EC", 256);
         var signed = sign(t, csr(keys, "CN=" + t.hostname(), List.of(new GeneralName(GeneralName.dNSName, t.hostname()))));
         assertEquals(200, signed.status(), signed::toString);
+        assertEquals("20", signed.header("X-RateLimit-Limit"), "sign-csr counts against the write bucket (20 a minute)");
         assertEquals("active", signed.text("status"));
         List<X509Certificate> chain = certificates(signed.text("cert_pem"));
         X509Certificate leaf = chain.getFirst();
@@ -81,6 +82,8 @@ class CsrSigningTest {
         assertRefused(t, "-----BEGIN CERTIFICATE REQUEST-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE REQUEST-----\n", "not a PEM certificate signing request");
         assertRefused(t, "hello", "not a PEM certificate signing request");
         assertRefused(t, csr(keys("RSA", 1024), "CN=" + t.hostname(), List.of()), "at least 2048");
+        assertRefused(t, csr(keys("EC", 521), "CN=" + t.hostname(), List.of()), "key type is not accepted");
+        assertRefused(t, csr(keys("Ed25519", 0), "CN=" + t.hostname(), List.of()), "key type is not accepted");
         assertRefused(t, csr(keys("EC", 256), "CN=other.localhost", List.of()), "common name is other.localhost");
         assertRefused(t, csr(keys("EC", 256), "CN=" + t.hostname(),
                 List.of(new GeneralName(GeneralName.dNSName, t.hostname()), new GeneralName(GeneralName.dNSName, "evil.localhost"))), "asks for evil.localhost");
@@ -136,8 +139,8 @@ class CsrSigningTest {
     static KeyPair keys(String algorithm, int size) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
         if (algorithm.equals("EC")) {
-            generator.initialize(new ECGenParameterSpec(size == 384 ? "secp384r1" : "secp256r1"));
-        } else {
+            generator.initialize(new ECGenParameterSpec(size == 521 ? "secp521r1" : size == 384 ? "secp384r1" : "secp256r1"));
+        } else if (algorithm.equals("RSA")) {
             generator.initialize(size);
         }
         return generator.generateKeyPair();
@@ -150,7 +153,11 @@ class CsrSigningTest {
             extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
         }
-        String algorithm = keys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        String algorithm = switch (keys.getPrivate().getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> "Ed25519"; // EdDSA signs without a separate digest
+        };
         PKCS10CertificationRequest request = builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate()));
         return Pem.encode(request);
     }
