@@ -37,8 +37,6 @@ import java.util.function.Consumer;
  * stream (the visitor left) closes the local connection at once: closing it is the cancel.
  */
 final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
-    private static final String RELAY = "relay";
-
     private final LocalConnections locals;
     private final String localAddress;
     private final Consumer<CompletedRequest> onRequest;
@@ -105,7 +103,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             early.add(LastHttpContent.EMPTY_LAST_CONTENT);
             requestEnded = true;
         }
-        locals.acquire(ctx.channel().eventLoop()).addListener(f -> {
+        locals.acquire(ctx.channel().eventLoop(), new LocalResponseHandler(this, ctx.channel(), websocket)).addListener(f -> {
             @SuppressWarnings("unchecked")
             Future<Channel> acquired = (Future<Channel>) f;
             if (!acquired.isSuccess()) {
@@ -119,7 +117,6 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             local = ch;
-            ch.pipeline().addLast(RELAY, new LocalResponseHandler(this, ctx.channel(), websocket));
             Object piece;
             while ((piece = early.poll()) != null) {
                 ch.write(piece);
@@ -135,8 +132,8 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest toLocalRequest(Http2Headers h, boolean endStream) {
         HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path);
         for (Map.Entry<CharSequence, CharSequence> e : h) {
-            String name = e.getKey().toString();
-            if (name.startsWith(":") || TunnelHeaders.dropAtHop(name, Set.of())) {
+            CharSequence name = e.getKey();
+            if ((name.length() > 0 && name.charAt(0) == ':') || TunnelHeaders.dropAtHop(name, Set.of())) {
                 continue;
             }
             request.headers().add(name, e.getValue());
@@ -196,7 +193,6 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     /** The response ended cleanly: hand the connection back for reuse instead of closing it. */
     void releaseLocal(Channel ch) {
         local = null;
-        ch.pipeline().remove(RELAY);
         locals.release(ch);
     }
 

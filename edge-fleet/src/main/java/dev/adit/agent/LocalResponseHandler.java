@@ -15,9 +15,10 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
-import java.util.Locale;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -118,12 +119,13 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static Http2Headers toHttp2(HttpResponse response) {
-        Http2Headers h = new DefaultHttp2Headers().status(Integer.toString(response.status().code()));
+        // The HTTP/1.1 decoder validated names and values; the edge validates again what it passes on.
+        Http2Headers h = new DefaultHttp2Headers(false).status(response.status().codeAsText());
         Set<String> named = TunnelHeaders.namedByConnection(response.headers().getAll(HttpHeaderNames.CONNECTION));
-        for (Map.Entry<String, String> e : response.headers()) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!TunnelHeaders.dropAtHop(name, named)) {
-                h.add(name, e.getValue());
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = response.headers().iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            if (!TunnelHeaders.dropAtHop(e.getKey(), named)) {
+                h.add(AsciiString.of(e.getKey()).toLowerCase(), e.getValue());
             }
         }
         return h;

@@ -31,6 +31,8 @@ public final class TunnelHeaders {
             "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",
             "te", "trailer", "transfer-encoding", "upgrade");
 
+    private static final AsciiString[] HOP_BY_HOP_NAMES = HOP_BY_HOP.stream().map(AsciiString::cached).toArray(AsciiString[]::new);
+
     private TunnelHeaders() {
     }
 
@@ -39,12 +41,23 @@ public final class TunnelHeaders {
      * header names, and the tunnel's own adit- headers.
      */
     public static boolean dropAtHop(CharSequence name, Set<String> namedByConnection) {
-        String lower = name.toString().toLowerCase(Locale.ROOT);
-        return HOP_BY_HOP.contains(lower) || namedByConnection.contains(lower) || lower.startsWith(PREFIX);
+        // Runs for every header of every request in both directions: no lowercased copy unless one is needed.
+        if (AsciiString.regionMatches(name, true, 0, PREFIX, 0, PREFIX.length())) {
+            return true;
+        }
+        for (AsciiString hop : HOP_BY_HOP_NAMES) {
+            if (hop.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return !namedByConnection.isEmpty() && namedByConnection.contains(name.toString().toLowerCase(Locale.ROOT));
     }
 
     /** The header names listed in Connection values, lowercased. */
     public static Set<String> namedByConnection(Iterable<String> connectionValues) {
+        if (!connectionValues.iterator().hasNext()) {
+            return Set.of();
+        }
         Set<String> names = new HashSet<>();
         for (String value : connectionValues) {
             for (String token : value.split(",")) {

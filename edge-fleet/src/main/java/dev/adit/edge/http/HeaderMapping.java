@@ -11,12 +11,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 
 import java.net.InetAddress;
 import java.net.URI;
-import java.util.Locale;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The edge's two header translations: a visitor's HTTP/1.1 request into the HTTP/2 request sent to
@@ -24,8 +26,9 @@ import java.util.Set;
  * forwarding headers are the edge's own, replacing whatever the visitor sent.
  */
 final class HeaderMapping {
-    private static final Set<String> REPLACED_BY_EDGE = Set.of(
-            "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-real-ip", "expect");
+    private static final AsciiString[] REPLACED_BY_EDGE = Stream.of(
+            "host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-real-ip", "expect")
+            .map(AsciiString::cached).toArray(AsciiString[]::new);
 
     private HeaderMapping() {
     }
@@ -36,18 +39,21 @@ final class HeaderMapping {
 
     /** {@code scheme} is what the visitor spoke to the edge: {@code http}, or {@code https} on the TLS listener. */
     static Http2Headers upstreamRequest(HttpRequest request, String host, InetAddress client, boolean websocket, String scheme) {
-        Http2Headers h = new DefaultHttp2Headers();
-        h.method(request.method().name());
+        // No re-validation: the HTTP/1.1 decoder already refused malformed names and values, and the
+        // agent's HTTP/2 decoder checks again on arrival.
+        Http2Headers h = new DefaultHttp2Headers(false);
+        h.method(request.method().asciiName());
         h.scheme(scheme);
         h.authority(host);
         h.path(originForm(request.uri()));
         Set<String> named = TunnelHeaders.namedByConnection(request.headers().getAll(HttpHeaderNames.CONNECTION));
-        for (Map.Entry<String, String> e : request.headers()) {
-            String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (TunnelHeaders.dropAtHop(name, named) || REPLACED_BY_EDGE.contains(name)) {
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (TunnelHeaders.dropAtHop(name, named) || replacedByEdge(name)) {
                 continue;
             }
-            h.add(name, e.getValue());
+            h.add(AsciiString.of(name).toLowerCase(), e.getValue());
         }
         String ip = client.getHostAddress();
         h.set("x-forwarded-for", ip);
@@ -59,6 +65,15 @@ final class HeaderMapping {
             h.set(TunnelHeaders.UPGRADE, "websocket");
         }
         return h;
+    }
+
+    private static boolean replacedByEdge(CharSequence name) {
+        for (AsciiString replaced : REPLACED_BY_EDGE) {
+            if (replaced.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** absolute-form request targets become origin-form; HTTP/2 carries the authority separately. */
@@ -80,11 +95,11 @@ final class HeaderMapping {
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code));
         Set<String> named = TunnelHeaders.namedByConnection(h.getAll("connection").stream().map(CharSequence::toString).toList());
         for (Map.Entry<CharSequence, CharSequence> e : h) {
-            String name = e.getKey().toString();
-            if (name.startsWith(":") || TunnelHeaders.dropAtHop(name, named)) {
+            CharSequence name = e.getKey();
+            if ((name.length() > 0 && name.charAt(0) == ':') || TunnelHeaders.dropAtHop(name, named)) {
                 continue;
             }
-            response.headers().add(name, e.getValue());
+            response.headers().add(name, e.getValue()); // validated: the agent's headers are not trusted
         }
         boolean bodyless = request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304 || code < 200;
         if (!bodyless && !response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {

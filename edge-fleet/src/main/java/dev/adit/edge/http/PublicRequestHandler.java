@@ -33,6 +33,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     private static final Logger log = LoggerFactory.getLogger(PublicRequestHandler.class);
 
     static final long IDLE_SECONDS = 60;
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
 
     private final PublicRouting edge;
     private final VisitorOrigin origin;
@@ -44,6 +45,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     private boolean raw;
     private boolean replaying;
     private ScheduledFuture<?> idleClose;
+    private long idleSince;
 
     PublicRequestHandler(PublicRouting edge) {
         this(edge, VisitorOrigin.PLAIN);
@@ -70,15 +72,27 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     /**
      * Between requests a connection may idle for {@link #IDLE_SECONDS}; the clock is not reset by
      * bytes, so a client trickling a request head (slowloris) is cut off too. A request in flight,
-     * however long (SSE, WebSocket), is never timed out here.
+     * however long (SSE, WebSocket), is never timed out here. One timer per connection, re-armed
+     * lazily when it fires, rather than a timer scheduled and cancelled for every request.
      */
     private void armIdleClose() {
-        cancelIdleClose();
-        idleClose = ctx.executor().schedule(() -> {
-            if (current == null) {
-                ctx.close();
-            }
-        }, IDLE_SECONDS, TimeUnit.SECONDS);
+        idleSince = System.nanoTime();
+        if (idleClose == null) {
+            scheduleIdleCheck(IDLE_NANOS);
+        }
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        idleClose = ctx.executor().schedule(this::idleCheck, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void idleCheck() {
+        long idleFor = System.nanoTime() - idleSince;
+        if (current == null && idleFor >= IDLE_NANOS) {
+            ctx.close();
+        } else {
+            scheduleIdleCheck(current == null ? IDLE_NANOS - idleFor : IDLE_NANOS);
+        }
     }
 
     private void cancelIdleClose() {
@@ -124,7 +138,6 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void begin(HttpRequest request) {
-        cancelIdleClose();
         Optional<Refusal> refusal = check(request);
         if (refusal.isPresent()) {
             ReferenceCountUtil.release(request);
