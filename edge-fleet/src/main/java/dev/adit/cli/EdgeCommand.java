@@ -2,8 +2,12 @@ package dev.adit.cli;
 
 import dev.adit.edge.EdgeConfig;
 import dev.adit.edge.EdgeServer;
+import dev.adit.edge.tls.CertificateSource;
+import dev.adit.edge.tls.PemFiles;
+import dev.adit.edge.tls.ReloadingCertificates;
+import dev.adit.edge.tls.SecretCertificates;
+import dev.adit.events.secrets.SecretsManagerSecret;
 import dev.adit.edge.tls.LocalIdentity;
-import dev.adit.pki.Pem;
 import dev.adit.edge.tls.TlsIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,6 +55,19 @@ public final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--public-tls-key", description = "PEM private key for --public-tls-cert.")
     Path publicTlsKey;
 
+    @Option(names = "--public-tls-secret", description = "Instead of the files: an AWS Secrets Manager secret (ARN or name) "
+            + "whose value is {\"cert\": \"<PEM chain>\", \"key\": \"<PEM key>\"} for *.DOMAIN. A new version is served "
+            + "without a restart.")
+    String publicTlsSecret;
+
+    @Option(names = "--public-tls-reload-interval", description = "How often the public certificate's files or secret are "
+            + "checked for a new version, e.g. 60s (default: 30s for files, 60s for a secret).")
+    String publicTlsReloadInterval;
+
+    @Option(names = "--secretsmanager-endpoint", description = "Secrets Manager endpoint, e.g. a VPC endpoint (default: AWS, "
+            + "in the secret ARN's region, else --region).")
+    URI secretsManagerEndpoint;
+
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String bind;
 
@@ -83,12 +100,13 @@ public final class EdgeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EdgeServer edge = new EdgeServer(config()).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        java.time.Duration drain = java.time.Duration.parse("PT" + drainTimeout.toUpperCase(java.util.Locale.ROOT));
+        java.time.Duration drain = duration(drainTimeout, "--drain-timeout");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             edge.drain(drain);
             stopped.countDown();
         }, "adit-edge-shutdown"));
         System.out.println("Adit edge running: public http://*." + domain + ":" + edge.publicPort()
+                + (edge.tlsPort() > 0 ? ", https://*." + domain + ":" + edge.tlsPort() : "")
                 + ", agents " + bind + ":" + edge.agentPort() + " (TLS), admin http://" + bind + ":" + edge.adminPort() + "/metrics");
         stopped.await();
         return 0;
@@ -135,15 +153,56 @@ public final class EdgeCommand implements Callable<Integer> {
         throw new CliException("no private address found for other edges to reach this one; pass --internal-address");
     }
 
+    /**
+     * The public TLS listener's certificate, from PEM files or a Secrets Manager secret, reloaded
+     * when it changes: renewals and rotations need no restart. Without either the listener is off.
+     */
     private java.util.Optional<dev.adit.edge.tls.PublicCertificates> publicIdentity() {
-        if (publicTlsCert != null || publicTlsKey != null) {
-            if (publicTlsCert == null || publicTlsKey == null) {
-                throw new CliException("--public-tls-cert and --public-tls-key go together");
-            }
-            // reloaded when the files change: renewals need no restart
-            return java.util.Optional.of(new dev.adit.edge.tls.ReloadingCertificates(publicTlsCert, publicTlsKey, java.time.Duration.ofSeconds(30)));
+        boolean files = publicTlsCert != null || publicTlsKey != null;
+        if (files && publicTlsSecret != null) {
+            throw new CliException("--public-tls-secret replaces --public-tls-cert and --public-tls-key: give one or the other");
         }
-        return java.util.Optional.empty();
+        if (publicTlsSecret == null && !files) {
+            return java.util.Optional.empty();
+        }
+        if (publicTlsSecret != null && publicTlsSecret.isBlank()) {
+            throw new CliException("--public-tls-secret needs a secret ARN or name");
+        }
+        if (files && (publicTlsCert == null || publicTlsKey == null)) {
+            throw new CliException("--public-tls-cert and --public-tls-key go together");
+        }
+        // each check of a secret is a billed API call; files are read locally: the secret is checked less often
+        java.time.Duration interval = reloadInterval(java.time.Duration.ofSeconds(publicTlsSecret != null ? 60 : 30));
+        CertificateSource source = publicTlsSecret != null
+                ? new SecretCertificates(new SecretsManagerSecret(SecretsManagerSecret.clientBuilder(
+                        publicTlsSecret, region, java.util.Optional.ofNullable(secretsManagerEndpoint)).build(), publicTlsSecret))
+                : new PemFiles(publicTlsCert, publicTlsKey);
+        try {
+            return java.util.Optional.of(new ReloadingCertificates(source, interval));
+        } catch (RuntimeException e) {
+            source.close();
+            throw new CliException("the public TLS certificate cannot be used: " + e.getMessage());
+        }
+    }
+
+    private java.time.Duration reloadInterval(java.time.Duration fallback) {
+        if (publicTlsReloadInterval == null) {
+            return fallback;
+        }
+        java.time.Duration interval = duration(publicTlsReloadInterval, "--public-tls-reload-interval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new CliException("--public-tls-reload-interval must be positive, e.g. 60s");
+        }
+        return interval;
+    }
+
+    /** "30s", "5m", "1h" (and ISO-8601 without the PT): a flag's duration, or a clear error naming the flag. */
+    static java.time.Duration duration(String value, String flag) {
+        try {
+            return java.time.Duration.parse("PT" + value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new CliException(flag + " takes a duration such as 30s, 5m or 1h, not \"" + value + "\"");
+        }
     }
 
     private TlsIdentity identity() {

@@ -104,8 +104,12 @@ public class AditStack extends Stack {
     public static final int EDGE_AGENT_PORT = 8082;
     public static final int EDGE_ADMIN_PORT = 8083;
     public static final int EDGE_INTERNAL_PORT = 8084;
-    /** Reserved for passthrough TLS tunnels (public 443). */
+    /** The public TLS listener (public 443): edge-mode and passthrough tunnels, on with {@code publicTlsSecretArn}. */
     public static final int EDGE_TLS_PORT = 8443;
+    /** How often edges look for a new version of the public certificate's secret. */
+    static final String PUBLIC_TLS_RELOAD_INTERVAL = "60s";
+    /** The CA's secret, for the control API (read at start and every hour, see SecretCaSource). */
+    static final String CA_SECRET_ENV = "ADIT_CA_SECRET_ARN";
 
     /** NLB: connections are kept this long on a draining edge, then closed so agents reconnect elsewhere. */
     public static final Duration DEREGISTRATION_DELAY = Duration.seconds(90);
@@ -234,6 +238,14 @@ public class AditStack extends Stack {
                 "Adit control API (API Gateway HTTP API, payload 2.0)", SnapStartConf.ON_PUBLISHED_VERSIONS);
         grant(function, "ApiTableAccess", API_TABLE_ACTIONS, List.of(
                 table.getTableArn(), table.getTableArn() + "/index/" + AditTable.GSI1, ephemeralTable.getTableArn()));
+        if (props.caSecretArn() != null) {
+            // the API function alone: the stream consumer signs nothing
+            function.addEnvironment(CA_SECRET_ENV, props.caSecretArn());
+            grant(function, "ApiCaSecretRead", List.of("secretsmanager:GetSecretValue"), List.of(props.caSecretArn()));
+        } else {
+            Annotations.of(this).addWarningV2("adit:caSecret", "No caSecretArn: the control API has no CA, so passthrough"
+                    + " tunnels get no certificates (sign-csr answers 503). Pass -c caSecretArn=... (see docs/deploy.md).");
+        }
         return Alias.Builder.create(this, "ApiLive")
                 .aliasName("live")
                 .version(function.getCurrentVersion())
@@ -402,6 +414,18 @@ public class AditStack extends Stack {
             Annotations.of(this).addWarningV2("adit:edgeTls", "No edgeTlsSecretArn: every edge makes its own local CA,"
                     + " which agents will not trust. Pass -c edgeTlsSecretArn=... (see docs/deploy.md).");
             tlsArgs = " --data-dir /tmp/adit";
+        }
+        if (props.publicTlsSecretArn() != null) {
+            // Read by the edge itself, not injected at start: it polls the secret and serves a new
+            // version without a restart, so the task role (not the execution role) may read it.
+            grant(task.getTaskRole(), "EdgePublicTlsSecretRead", List.of("secretsmanager:GetSecretValue"),
+                    List.of(props.publicTlsSecretArn()));
+            tlsArgs += " --tls-port " + EDGE_TLS_PORT + " --public-tls-secret " + props.publicTlsSecretArn()
+                    + " --public-tls-reload-interval " + PUBLIC_TLS_RELOAD_INTERVAL;
+        } else {
+            Annotations.of(this).addWarningV2("adit:publicTls", "No publicTlsSecretArn: the edges' public TLS listener is off,"
+                    + " so https://NAME." + props.domain() + " (edge-mode and passthrough tunnels) is refused on 443."
+                    + " Pass -c publicTlsSecretArn=... (see docs/deploy.md).");
         }
         // The image's own entry point is java (Jib); this one first writes the agent listener's
         // certificate from the injected secrets to files, then execs the same JVM so SIGTERM reaches it.

@@ -20,6 +20,13 @@ import java.util.function.Function;
  * @param edgeTlsSecretArn     Secrets Manager secret with JSON keys {@code cert} and {@code key}
  *                             (PEM) for the agent listener, a certificate valid for {@code edge.domain};
  *                             null: each edge makes a throwaway local CA (agents will not trust it)
+ * @param publicTlsSecretArn   Secrets Manager secret with the same JSON keys holding the wildcard certificate
+ *                             for {@code *.domain}: turns on the edges' public TLS listener (443 → 8443,
+ *                             edge-mode and passthrough tunnels); edges re-read it every minute, so a
+ *                             rotation needs no redeployment. null: no public TLS
+ * @param caSecretArn          Secrets Manager secret with JSON keys {@code root}, {@code intermediate} and
+ *                             {@code intermediate_key} (PEM): Adit's CA, with which the control API signs
+ *                             passthrough tunnels' certificates. null: sign-csr answers 503
  * @param lambdaArtifact       the control API's Lambda zip ({@code mvn -pl functions package})
  * @param tableName            the main table's name; the ephemeral table's follows from it
  * @param edgeMinTasks         lower bound of the edge fleet
@@ -28,8 +35,11 @@ import java.util.function.Function;
  */
 public record AditStackProps(String envName, String domain, String hostedZoneId, String hostedZoneName,
                              String apiCertificateArn, String edgeImage, String edgeTlsSecretArn,
-                             Path lambdaArtifact, String tableName, int edgeMinTasks, int edgeMaxTasks,
+                             String publicTlsSecretArn, String caSecretArn, Path lambdaArtifact, String tableName, int edgeMinTasks, int edgeMaxTasks,
                              int natGateways) {
+
+    private static final java.util.regex.Pattern COMPLETE_SECRET_ARN =
+            java.util.regex.Pattern.compile("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+-[A-Za-z0-9]{6}");
 
     public static final Path DEFAULT_LAMBDA_ARTIFACT = Path.of("target", "lambda", "adit-functions-lambda.zip");
 
@@ -51,7 +61,9 @@ public record AditStackProps(String envName, String domain, String hostedZoneId,
             throw new IllegalArgumentException("DynamoDB table names need at least 3 characters: " + tableName);
         }
         apiCertificateArn = blank(apiCertificateArn) ? null : apiCertificateArn;
-        edgeTlsSecretArn = blank(edgeTlsSecretArn) ? null : edgeTlsSecretArn;
+        edgeTlsSecretArn = secretArn(edgeTlsSecretArn, "edgeTlsSecretArn");
+        publicTlsSecretArn = secretArn(publicTlsSecretArn, "publicTlsSecretArn");
+        caSecretArn = secretArn(caSecretArn, "caSecretArn");
         if (edgeMinTasks < 1 || edgeMaxTasks < edgeMinTasks) {
             throw new IllegalArgumentException("edge tasks: need 1 <= min <= max, got " + edgeMinTasks + ".." + edgeMaxTasks);
         }
@@ -91,11 +103,25 @@ public record AditStackProps(String envName, String domain, String hostedZoneId,
                 get.apply("apiCertificateArn"),
                 get.apply("edgeImage"),
                 get.apply("edgeTlsSecretArn"),
+                get.apply("publicTlsSecretArn"),
+                get.apply("caSecretArn"),
                 artifact == null ? DEFAULT_LAMBDA_ARTIFACT : Path.of(artifact),
                 get.apply("tableName"),
                 Integer.parseInt(orElse(get.apply("edgeMinTasks"), "2")),
                 Integer.parseInt(orElse(get.apply("edgeMaxTasks"), "20")),
                 Integer.parseInt(orElse(get.apply("natGateways"), "1")));
+    }
+
+    /** A secret's complete ARN, or null. IAM grants name it exactly, so a partial ARN or a bare name would grant nothing. */
+    private static String secretArn(String value, String key) {
+        if (blank(value)) {
+            return null;
+        }
+        if (!COMPLETE_SECRET_ARN.matcher(value).matches()) {
+            throw new IllegalArgumentException(key + " must be a secret's complete ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX"
+                    + " (`aws secretsmanager describe-secret --secret-id NAME --query ARN --output text` prints it), not " + value);
+        }
+        return value;
     }
 
     private static String orElse(String value, String fallback) {

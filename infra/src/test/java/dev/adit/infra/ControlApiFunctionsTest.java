@@ -29,6 +29,18 @@ class ControlApiFunctionsTest {
     }
 
     @Test
+    void onlyTheApiFunctionIsToldTheCaSecret() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", AditStack.API_HANDLER,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        AditStack.CA_SECRET_ENV, SynthesizedStack.CA_SECRET))))));
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", AditStack.STREAM_CONSUMER_HANDLER,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        AditStack.CA_SECRET_ENV, Match.absent()))))));
+    }
+
+    @Test
     void apiIsServedThroughAnAliasOnAPublishedVersion() {
         template.resourceCountIs("AWS::Lambda::Version", 1);
         template.hasResourceProperties("AWS::Lambda::Alias", Map.of(

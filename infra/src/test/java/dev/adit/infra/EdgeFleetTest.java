@@ -97,6 +97,21 @@ class EdgeFleetTest {
     }
 
     @Test
+    void publicTlsListenerIsOnWithTheCertificateFromItsSecretBehindThe443Listener() {
+        String taskDefinition = template.findResources("AWS::ECS::TaskDefinition").toString();
+        for (String fragment : List.of("--tls-port 8443", "--public-tls-secret " + SynthesizedStack.PUBLIC_TLS_SECRET,
+                "--public-tls-reload-interval 60s")) {
+            assertTrue(taskDefinition.contains(fragment), fragment + " missing in " + taskDefinition);
+        }
+        // read by the running edge (it polls for new versions), not injected once by ECS at start
+        assertFalse(taskDefinition.contains("ADIT_PUBLIC_TLS"), taskDefinition);
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Match.objectLike(Map.of(
+                "Port", 443, "Protocol", "TCP")));
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Match.objectLike(Map.of(
+                "Port", AditStack.EDGE_TLS_PORT, "Protocol", "TCP")));
+    }
+
+    @Test
     void fleetScalesOnCpuAndOnLoadBalancerFlows() {
         template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", Match.objectLike(Map.of(
                 "MinCapacity", 2, "MaxCapacity", 20, "ScalableDimension", "ecs:service:DesiredCount")));

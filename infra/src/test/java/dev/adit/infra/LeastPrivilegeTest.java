@@ -94,6 +94,55 @@ class LeastPrivilegeTest {
         }
     }
 
+    @Test
+    void edgeTaskRoleMayReadThePublicCertificatesSecretAndNoOther() {
+        Map<String, Object> read = statement("EdgePublicTlsSecretRead");
+        assertEquals(List.of("secretsmanager:GetSecretValue"), actions(read));
+        assertEquals(List.of(SynthesizedStack.PUBLIC_TLS_SECRET), resources(read));
+        assertTrue(rolesOf("EdgePublicTlsSecretRead").matches("\\[\\{Ref=EdgeTaskTaskRole[0-9A-F]+}]"), rolesOf("EdgePublicTlsSecretRead"));
+    }
+
+    @Test
+    void apiFunctionMayReadTheCaSecretAndNoOther() {
+        Map<String, Object> read = statement("ApiCaSecretRead");
+        assertEquals(List.of("secretsmanager:GetSecretValue"), actions(read));
+        assertEquals(List.of(SynthesizedStack.CA_SECRET), resources(read));
+        assertTrue(rolesOf("ApiCaSecretRead").matches("\\[\\{Ref=ApiFunctionServiceRole[0-9A-F]+}]"), rolesOf("ApiCaSecretRead"));
+        // the stream consumer signs nothing and reads no secret
+        for (Map<String, Object> statement : statements()) {
+            if (resources(statement).contains(SynthesizedStack.CA_SECRET)) {
+                assertEquals("ApiCaSecretRead", statement.get("Sid"));
+            }
+        }
+    }
+
+    @Test
+    void noSecretsManagerActionIsAllowedOnEveryResourceOrBeyondReading() {
+        List<Map<String, Object>> secretStatements = statements().stream()
+                .filter(s -> actions(s).stream().anyMatch(a -> a.startsWith("secretsmanager:")))
+                .toList();
+        // the two polled by the code, and the agent listener's secret that ECS injects at start (execution role)
+        assertEquals(3, secretStatements.size(), secretStatements::toString);
+        for (Map<String, Object> statement : secretStatements) {
+            assertFalse(resources(statement).contains("*"), "secrets on * in " + statement);
+            assertTrue(actions(statement).stream().allMatch(a -> a.equals("secretsmanager:GetSecretValue")
+                    || a.equals("secretsmanager:DescribeSecret")), "only reads: " + statement);
+        }
+    }
+
+    /** The roles of the policy that holds statement {@code sid}, rendered for matching. */
+    @SuppressWarnings("unchecked")
+    private String rolesOf(String sid) {
+        for (Object policy : template.findResources("AWS::IAM::Policy").values()) {
+            Map<String, Object> properties = (Map<String, Object>) ((Map<String, Object>) policy).get("Properties");
+            List<Map<String, Object>> statements = (List<Map<String, Object>>) ((Map<String, Object>) properties.get("PolicyDocument")).get("Statement");
+            if (statements.stream().anyMatch(s -> sid.equals(s.get("Sid")))) {
+                return String.valueOf(properties.get("Roles"));
+            }
+        }
+        throw new AssertionError("no policy with " + sid);
+    }
+
     private String topicLogicalId() {
         return template.findResources("AWS::SNS::Topic").keySet().iterator().next();
     }

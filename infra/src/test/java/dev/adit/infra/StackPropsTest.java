@@ -40,4 +40,24 @@ class StackPropsTest {
                         SynthesizedStack.lambdaArtifact().toString())::get));
         assertTrue(e.getMessage().contains("-c domain="), e.getMessage());
     }
+
+    @Test
+    void secretArnsComeFromContextAndMustBeComplete() {
+        Map<String, Object> context = Map.of(
+                "domain", "t.example.org",
+                "hostedZoneId", "Z1",
+                "edgeImage", "example/adit-edge:1",
+                "publicTlsSecretArn", SynthesizedStack.PUBLIC_TLS_SECRET,
+                "caSecretArn", SynthesizedStack.CA_SECRET,
+                "lambdaArtifact", SynthesizedStack.lambdaArtifact().toString());
+        AditStackProps props = AditStackProps.fromContext(context::get);
+        assertEquals(SynthesizedStack.PUBLIC_TLS_SECRET, props.publicTlsSecretArn());
+        assertEquals(SynthesizedStack.CA_SECRET, props.caSecretArn());
+        assertEquals(null, props.edgeTlsSecretArn());
+
+        Map<String, Object> partial = new java.util.HashMap<>(context);
+        partial.put("caSecretArn", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:adit-ca");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AditStackProps.fromContext(partial::get));
+        assertTrue(e.getMessage().contains("caSecretArn") && e.getMessage().contains("describe-secret"), e.getMessage());
+    }
 }

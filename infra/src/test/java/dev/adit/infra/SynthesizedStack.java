@@ -17,6 +17,8 @@ final class SynthesizedStack {
     static final String DOMAIN = "tunnels.example.com";
     static final String TABLE = "adit-test";
     static final String TLS_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:adit-edge-tls-AbCdEf";
+    static final String PUBLIC_TLS_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:adit-public-tls-GhIjKl";
+    static final String CA_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:adit-ca-MnOpQr";
 
     private static Template template;
 
@@ -48,7 +50,7 @@ final class SynthesizedStack {
 
     static AditStackProps props(Path artifact) {
         return new AditStackProps("test", DOMAIN, "Z0123456789ABCDEFGHIJ", null, null,
-                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/adit-edge:0.1.0", TLS_SECRET,
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/adit-edge:0.1.0", TLS_SECRET, PUBLIC_TLS_SECRET, CA_SECRET,
                 artifact, TABLE, 2, 20, 1);
     }
 

@@ -1,6 +1,7 @@
 package dev.adit.launcher;
 
 import dev.adit.edge.tls.LocalIdentity;
+import dev.adit.edge.tls.PerHostCertificates;
 import dev.adit.edge.tls.TlsIdentity;
 import dev.adit.pki.CaFiles;
 import dev.adit.pki.CertificateAuthority;
@@ -35,16 +36,12 @@ final class LocalCertificates {
 
     /**
      * Certificates for edge-mode tunnels issued per hostname by the local CA, on first use: curl and
-     * browsers refuse a wildcard directly under localhost, so *.localhost would not verify.
+     * browsers refuse a wildcard directly under localhost, so *.localhost would not verify. They last
+     * 30 days and are issued again a day before they expire, so a long-running server stays valid.
      */
     static dev.adit.edge.tls.PublicCertificates perHost(Path stateDir) {
         CertificateAuthority ca = CaFiles.loadOrCreate(stateDir, "Adit local");
-        java.util.Map<String, TlsIdentity> issued = new java.util.concurrent.ConcurrentHashMap<>();
-        return hostname -> issued.computeIfAbsent(hostname, host -> {
-            KeyPair keys = CertificateAuthority.newServerKeys();
-            X509Certificate leaf = ca.issueServer(keys.getPublic(), List.of(host), List.of(), Duration.ofDays(30));
-            return new TlsIdentity(keys.getPrivate(), List.of(leaf, ca.intermediate()));
-        });
+        return new PerHostCertificates(ca, Duration.ofDays(30), Duration.ofDays(1), java.time.Clock.systemUTC());
     }
 
     private static void issue(CertificateAuthority ca, Path dir, String chainFile, String keyFile, List<String> names, List<String> ips) {

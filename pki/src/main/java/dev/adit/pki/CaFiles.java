@@ -27,7 +27,17 @@ public final class CaFiles {
         if (roots.isEmpty() || intermediates.isEmpty()) {
             throw new IllegalArgumentException("the CA configuration lacks a root or an intermediate certificate");
         }
-        return new CertificateAuthority(roots.getFirst(), intermediates.getFirst(), Pem.privateKey(intermediateKeyPem));
+        java.security.PrivateKey key = Pem.privateKey(intermediateKeyPem);
+        // a mismatch here would otherwise surface as certificates that no agent accepts
+        if (!KeyCheck.belongsTo(key, intermediates.getFirst())) {
+            throw new IllegalArgumentException("the CA's intermediate key does not belong to its intermediate certificate");
+        }
+        try {
+            intermediates.getFirst().verify(roots.getFirst().getPublicKey());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("the CA's intermediate certificate is not signed by its root");
+        }
+        return new CertificateAuthority(roots.getFirst(), intermediates.getFirst(), key);
     }
 
     public static Optional<CertificateAuthority> fromDirectory(Path dir) {

@@ -6,7 +6,11 @@ import dev.adit.functions.auth.Authenticator;
 import dev.adit.functions.auth.PasswordHasher;
 import dev.adit.pki.CaFiles;
 import dev.adit.pki.CertificateAuthority;
+import dev.adit.events.secrets.SecretsManagerSecret;
+import dev.adit.functions.certs.CaSource;
+import dev.adit.functions.certs.SecretCaSource;
 import dev.adit.functions.edges.EdgeDirectory;
+import dev.adit.functions.errors.ApiException;
 import dev.adit.functions.tunnels.TunnelCertificates;
 import dev.adit.functions.finalizer.TunnelFinalizer;
 import dev.adit.functions.idempotency.IdempotencyStore;
@@ -25,8 +29,12 @@ import dev.adit.functions.tunnels.TunnelService;
 import dev.adit.functions.tunnels.TunnelSettings;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -45,6 +53,7 @@ import java.util.Optional;
  */
 @Factory
 public class AditFactory {
+    private static final Logger log = LoggerFactory.getLogger(AditFactory.class);
 
     @Singleton
     Clock clock() {
@@ -151,19 +160,57 @@ public class AditFactory {
     }
 
     /**
-     * The CA that signs passthrough tunnels' certificates: PEM text from configuration (a secret
-     * store on AWS), or a directory of PEM files (local runs). Without one, sign-csr answers 503.
+     * The Secrets Manager secret holding the CA ({@code ADIT_CA_SECRET_ARN}, set by the stack), read in
+     * the secret ARN's own region; {@code adit.secrets-manager.endpoint} points elsewhere (tests, a VPC
+     * endpoint). Credentials come from the default chain: the function's role on AWS.
      */
     @Singleton
-    TunnelCertificates tunnelCertificates(Dynamo dynamo, TunnelQueries queries, TunnelSettings settings, Clock clock,
-                                          @Value("${adit.ca.dir:}") String dir,
-                                          @Value("${adit.ca.root-pem:}") String rootPem,
-                                          @Value("${adit.ca.intermediate-pem:}") String intermediatePem,
-                                          @Value("${adit.ca.intermediate-key-pem:}") String intermediateKeyPem,
-                                          @Value("${adit.ca.certificate-validity:90d}") Duration validity) {
+    @Named("ca")
+    @Bean(preDestroy = "close")
+    @Requires(property = "adit.ca.secret-arn", pattern = ".+")
+    SecretsManagerSecret caSecret(@Value("${adit.ca.secret-arn}") String arn,
+                                  @Value("${adit.secrets-manager.endpoint:}") String endpoint,
+                                  @Value("${adit.secrets-manager.region:}") String region) {
+        return new SecretsManagerSecret(SecretsManagerSecret.clientBuilder(arn, region,
+                        Optional.of(endpoint).filter(e -> !e.isBlank()).map(URI::create))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build(), arn);
+    }
+
+    /**
+     * The CA that signs passthrough tunnels' certificates, from the first of: a Secrets Manager secret
+     * (AWS: {@code ADIT_CA_SECRET_ARN}), PEM text from configuration ({@code ADIT_CA_*_PEM}), a
+     * directory of PEM files (local runs). Without any, sign-csr answers 503.
+     */
+    @Singleton
+    CaSource caSource(@Named("ca") Optional<SecretsManagerSecret> secret, Clock clock,
+                      @Value("${adit.ca.secret-refresh:1h}") Duration refresh,
+                      @Value("${adit.ca.secret-retry:1m}") Duration retry,
+                      @Value("${adit.ca.dir:}") String dir,
+                      @Value("${adit.ca.root-pem:}") String rootPem,
+                      @Value("${adit.ca.intermediate-pem:}") String intermediatePem,
+                      @Value("${adit.ca.intermediate-key-pem:}") String intermediateKeyPem) {
+        if (secret.isPresent()) {
+            if (!intermediateKeyPem.isBlank()) {
+                log.warn("both adit.ca.secret-arn and adit.ca.intermediate-key-pem are set: the CA comes from the secret");
+            }
+            SecretCaSource source = new SecretCaSource(secret.get().id(), secret.get()::read, refresh, retry, clock);
+            try {
+                source.current(); // read at start: a broken secret shows in the log before the first CSR
+            } catch (ApiException e) {
+                // already logged with its cause; sign-csr answers 503 until the secret can be read
+            }
+            return source;
+        }
         Optional<CertificateAuthority> ca = !intermediateKeyPem.isBlank()
                 ? Optional.of(CaFiles.fromPem(rootPem, intermediatePem, intermediateKeyPem))
                 : Optional.of(dir).filter(d -> !d.isBlank()).flatMap(d -> CaFiles.fromDirectory(java.nio.file.Path.of(d)));
+        return CaSource.fixed(ca);
+    }
+
+    @Singleton
+    TunnelCertificates tunnelCertificates(Dynamo dynamo, TunnelQueries queries, TunnelSettings settings, Clock clock, CaSource ca,
+                                          @Value("${adit.ca.certificate-validity:90d}") Duration validity) {
         return new TunnelCertificates(dynamo, queries, ca, validity, settings, clock);
     }
 

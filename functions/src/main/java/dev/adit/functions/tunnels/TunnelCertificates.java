@@ -6,6 +6,7 @@ import dev.adit.events.tunnels.TunnelItem;
 import dev.adit.events.tunnels.TunnelStatus;
 import dev.adit.functions.auth.Caller;
 import dev.adit.pki.CertificateAuthority;
+import dev.adit.functions.certs.CaSource;
 import dev.adit.functions.certs.CsrCheck;
 import dev.adit.pki.Pem;
 import dev.adit.functions.errors.ApiException;
@@ -27,12 +28,12 @@ import java.util.Optional;
 public final class TunnelCertificates {
     private final Dynamo dynamo;
     private final TunnelQueries queries;
-    private final Optional<CertificateAuthority> ca;
+    private final CaSource ca;
     private final Duration validity;
     private final TunnelSettings settings;
     private final Clock clock;
 
-    public TunnelCertificates(Dynamo dynamo, TunnelQueries queries, Optional<CertificateAuthority> ca, Duration validity,
+    public TunnelCertificates(Dynamo dynamo, TunnelQueries queries, CaSource ca, Duration validity,
                               TunnelSettings settings, Clock clock) {
         this.dynamo = dynamo;
         this.queries = queries;
@@ -43,7 +44,7 @@ public final class TunnelCertificates {
     }
 
     public Optional<String> caChainPem() {
-        return ca.map(CertificateAuthority::chainPem);
+        return ca.current().map(CertificateAuthority::chainPem);
     }
 
     public Tunnel signCsr(Caller caller, String tunnelId, String csrPem) {
@@ -55,7 +56,7 @@ public final class TunnelCertificates {
         if (status != TunnelStatus.AWAITING_CERT && status != TunnelStatus.ACTIVE) {
             throw ApiException.conflict("tunnel_not_active", "Tunnel is " + status.wireName() + "; restore it before sending a CSR");
         }
-        CertificateAuthority authority = ca.orElseThrow(() -> new ApiException(503, "ca_not_configured",
+        CertificateAuthority authority = ca.current().orElseThrow(() -> new ApiException(503, "ca_not_configured",
                 "This Adit installation has no certificate authority configured for passthrough tunnels"));
         String hostname = tunnel.getTunnelName() + "." + settings.domain();
         PublicKey key = CsrCheck.validate(csrPem, hostname);
