@@ -57,6 +57,12 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
                 listener, initialBackoff, maxBackoff, tunnelTls, upstreamTls);
     }
 
+    /** The same agent with another connect secret (the tunnel's secret was regenerated). */
+    public AgentConfig withConnectSecret(String secret) {
+        return new AgentConfig(edgeHost, edgePort, tunnelName, secret, trustAnchors, localHost, localPort,
+                onRequest, initialBackoff, maxBackoff, tunnelTls, upstreamTls);
+    }
+
     public AgentConfig withBackoff(Duration initial, Duration max) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
                 onRequest, initial, max, tunnelTls, upstreamTls);

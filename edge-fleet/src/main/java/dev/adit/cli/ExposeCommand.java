@@ -61,6 +61,16 @@ public final class ExposeCommand implements Callable<Integer> {
     private final java.util.concurrent.ScheduledExecutorService renewals = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("adit-cert-renewal").factory());
     private volatile Agent agent;
+    /** What the running agent was built from; a regenerated secret or a renewed certificate replaces it. */
+    private volatile AgentConfig agentConfig;
+    private volatile ControlApi api;
+    private volatile Prepared tunnel;
+    /** Whether the edge admitted this run's agent at least once. */
+    private volatile boolean everConnected;
+    private volatile boolean stopping;
+    private volatile int exitCode;
+    /** Set while a refused connect secret is being dealt with, so the agent's retries do not pile up. */
+    private final java.util.concurrent.atomic.AtomicBoolean secretRefusal = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ExposeCommand() {
         this(System.out);
@@ -82,14 +92,17 @@ public final class ExposeCommand implements Callable<Integer> {
             throw new CliException("--upstream-tls goes with --tls passthrough");
         }
         ControlApi api = options.authenticatedApi();
+        this.api = api;
         JsonNode edge = api.get("/v1/edge");
         String name = subdomain != null ? subdomain : TunnelNameGenerator.next();
         Prepared tunnel = prepare(api, name);
+        this.tunnel = tunnel;
         if (!localPortOpen()) {
             out.println("Warning: nothing listens on " + localHost + ":" + port + " yet; visitors get a 502 until it does.");
         }
         AgentConfig config = new AgentConfig(edge.path("agent_host").asText(), edge.path("agent_port").asInt(), name,
                 tunnel.secret(), trustAnchors(edge), localHost, port, this::print, Duration.ofMillis(250), Duration.ofSeconds(30));
+        Runnable renewing = () -> { };
         if (tlsMode.equals("passthrough")) {
             TunnelCertificate certificate = new TunnelCertificate(options.configDirectory(), options.apiUrl().getHost()
                     + "-" + options.apiUrl().getPort(), name, edge.path("domain").asText());
@@ -97,19 +110,22 @@ public final class ExposeCommand implements Callable<Integer> {
             out.println("TLS ends " + (upstreamTls ? "at your server on port " + port : "here") + ": key " + certificate.keyFile()
                     + ", certificate " + certificate.certificateFile() + " (renewed after " + TunnelCertificate.renewAt(identity.chain().getFirst()) + ")");
             config = upstreamTls ? config.withUpstreamTls(true) : config.withTunnelTls(identity);
-            scheduleRenewal(api, tunnel.id(), certificate, identity, config);
+            renewing = () -> scheduleRenewal(api, tunnel.id(), certificate, identity);
         }
-        agent = new Agent(config).onStateChange(this::onState);
+        agentConfig = config;
+        agent = newAgent(config);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "adit-agent-shutdown"));
         out.println("Forwarding  " + tunnel.url() + "  ->  http://" + localHost + ":" + port);
         out.println("Press Ctrl-C to stop.");
         agent.start();
+        renewing.run(); // after the start: a renewal swaps the running agent for a new one
         stop.await();
-        return 0;
+        return exitCode;
     }
 
     /** Stops the agent and lets {@link #call()} return; used by Ctrl-C and by tests. */
     public void shutdown() {
+        stopping = true;
         renewals.shutdownNow();
         Agent running = agent;
         if (running != null) {
@@ -118,28 +134,54 @@ public final class ExposeCommand implements Callable<Integer> {
         stop.countDown();
     }
 
-    /** The tunnel to serve; {@code certOnFile}: the fingerprint of the certificate an active passthrough tunnel has on file. */
-    private record Prepared(String id, String secret, String url, Optional<String> certOnFile) {
+    /**
+     * The tunnel to serve; {@code certOnFile}: the fingerprint of the certificate an active passthrough tunnel has on file;
+     * {@code saved}: the secret comes from the config file (it may have been regenerated since), not from the API just now.
+     */
+    private record Prepared(String id, String secret, String url, Optional<String> certOnFile, boolean saved) {
     }
 
     /** Renews two thirds into the certificate's life and reconnects the agent with the new one. */
-    private void scheduleRenewal(ControlApi api, String tunnelId, TunnelCertificate certificate, TlsIdentity identity,
-                                 AgentConfig config) {
+    private void scheduleRenewal(ControlApi api, String tunnelId, TunnelCertificate certificate, TlsIdentity identity) {
         long delay = Math.max(0, Duration.between(java.time.Instant.now(), TunnelCertificate.renewAt(identity.chain().getFirst())).toMillis());
         renewals.schedule(() -> {
             try {
                 TlsIdentity renewed = certificate.obtain(api, tunnelId);
-                AgentConfig next = upstreamTls ? config : config.withTunnelTls(renewed);
-                Agent previous = agent;
-                agent = new Agent(next).onStateChange(this::onState).start();
-                previous.shutdown(Duration.ofSeconds(5));
+                AgentConfig next = upstreamTls ? agentConfig : agentConfig.withTunnelTls(renewed);
+                replaceAgent(next, Duration.ofSeconds(5));
                 out.println("Certificate renewed; valid until " + renewed.chain().getFirst().getNotAfter().toInstant());
-                scheduleRenewal(api, tunnelId, certificate, renewed, next);
+                scheduleRenewal(api, tunnelId, certificate, renewed);
             } catch (RuntimeException e) {
                 out.println("Certificate renewal failed (" + e.getMessage() + "); retrying in an hour.");
-                renewals.schedule(() -> scheduleRenewal(api, tunnelId, certificate, identity, config), 1, java.util.concurrent.TimeUnit.HOURS);
+                renewals.schedule(() -> scheduleRenewal(api, tunnelId, certificate, identity), 1, java.util.concurrent.TimeUnit.HOURS);
             }
         }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** An agent whose state changes reach the console only while it is the current one. */
+    private Agent newAgent(AgentConfig config) {
+        Agent created = new Agent(config);
+        created.onStateChange(state -> {
+            if (created == agent) {
+                onState(state);
+            }
+        });
+        return created;
+    }
+
+    /** Starts an agent built from {@code next}, then lets the previous one finish what it has in flight. */
+    private synchronized void replaceAgent(AgentConfig next, Duration grace) {
+        Agent previous = agent;
+        agentConfig = next;
+        Agent replacement = newAgent(next);
+        agent = replacement;
+        replacement.start();
+        if (stopping) {
+            replacement.close(); // shutdown() ran meanwhile and may have seen the previous agent only
+        }
+        if (previous != null) {
+            previous.shutdown(grace);
+        }
     }
 
     /** Reuses the organization's tunnel of that name, or creates it; the secret comes from our config or a fresh one. */
@@ -158,7 +200,7 @@ public final class ExposeCommand implements Callable<Integer> {
             }
             Optional<String> stored = config.connectSecret(apiUrl, name);
             if (stored.isPresent()) {
-                return new Prepared(t.get("id").asText(), stored.get(), t.path("url").asText(), TunnelCertificate.fingerprintOnFile(t));
+                return new Prepared(t.get("id").asText(), stored.get(), t.path("url").asText(), TunnelCertificate.fingerprintOnFile(t), true);
             }
             // the secret was shown once, to someone else or a lost config: issue a new one
             JsonNode regenerated = api.post("/v1/tunnels/" + t.get("id").asText() + "/regenerate-token", null);
@@ -182,16 +224,70 @@ public final class ExposeCommand implements Callable<Integer> {
         String secret = tunnel.get("connect_secret").asText();
         config.connectSecret(apiUrl, name, secret);
         config.save();
-        return new Prepared(tunnel.get("id").asText(), secret, tunnel.path("url").asText(), TunnelCertificate.fingerprintOnFile(tunnel));
+        return new Prepared(tunnel.get("id").asText(), secret, tunnel.path("url").asText(), TunnelCertificate.fingerprintOnFile(tunnel), false);
     }
 
     private void onState(AgentState state) {
         switch (state) {
-            case AgentState.Connected c -> out.println("Connected to the edge (" + c.connectionId() + ").");
+            case AgentState.Connected c -> {
+                everConnected = true;
+                out.println("Connected to the edge (" + c.connectionId() + ").");
+            }
+            case AgentState.Refused r when r.code().equals(INVALID_CREDENTIALS) -> {
+                // on a network thread: the API call and the agent swap happen elsewhere
+                if (!stopping && secretRefusal.compareAndSet(false, true)) {
+                    Thread.ofVirtual().name("adit-secret-refused").start(this::secretRefused);
+                }
+            }
             case AgentState.Refused r -> out.println("The edge refused the agent: " + r.message() + " (" + r.code() + "); retrying.");
             case AgentState.Connecting c when c.attempt() > 1 -> out.println("Reconnecting (attempt " + c.attempt() + ")...");
             default -> { }
         }
+    }
+
+    private static final String INVALID_CREDENTIALS = "invalid_credentials";
+
+    /**
+     * The edge refused the connect secret. A secret saved by an earlier run that has never worked in
+     * this one was regenerated since (another machine, the API): get a new one, once, and go on.
+     * A secret that worked and is now refused was regenerated to cut this agent off: retrying it can
+     * never succeed, so stop and say so instead of retrying for ever.
+     */
+    private void secretRefused() {
+        Prepared current = tunnel;
+        if (stopping) {
+            return;
+        }
+        if (!everConnected && current.saved()) {
+            out.println("The connect secret saved for tunnel " + agentConfig.tunnelName() + " is no longer valid (it was "
+                    + "regenerated since it was saved); getting a new one.");
+            try {
+                JsonNode regenerated = api.post("/v1/tunnels/" + current.id() + "/regenerate-token", null);
+                Prepared fresh = remember(options.config(), options.apiUrl().toString(), agentConfig.tunnelName(), regenerated);
+                tunnel = fresh;
+                if (stopping) {
+                    return;
+                }
+                replaceAgent(agentConfig.withConnectSecret(fresh.secret()), Duration.ZERO);
+                secretRefusal.set(false);
+                return;
+            } catch (CliException e) {
+                out.println("adit: cannot get a new connect secret: " + e.getMessage());
+                stopWith(1);
+                return;
+            }
+        }
+        out.println("The edge no longer accepts this agent's connect secret: tunnel " + agentConfig.tunnelName()
+                + (everConnected ? " had its connect secret regenerated, which disconnects the agents using the old one"
+                + " (or the tunnel was deleted for good)"
+                : " does not accept the secret just issued (regenerated again meanwhile, or deleted for good?)")
+                + ". Stopping; run `adit " + port + " --subdomain " + agentConfig.tunnelName() + "` again to connect with a new secret.");
+        stopWith(1);
+    }
+
+    private void stopWith(int code) {
+        exitCode = code;
+        shutdown();
     }
 
     private void print(CompletedRequest r) {

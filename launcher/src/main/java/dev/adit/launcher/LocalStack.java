@@ -79,6 +79,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             dynamo = EmbeddedDynamoDb.start(settings.dataDir().map(d -> d.resolve("dynamodb")), ports.dynamo());
         } catch (RuntimeException e) {
+            forgetIfThrowaway(settings, stateDir);
             throw new StartFailure("DynamoDB Local did not start: " + e.getMessage(), e);
         }
         EdgeServer edge = null;
@@ -115,6 +116,7 @@ public final class LocalStack implements AutoCloseable {
                 edge.close();
             }
             dynamo.close();
+            forgetIfThrowaway(settings, stateDir);
             throw new StartFailure("the local stack did not start: " + e.getMessage(), e);
         }
     }
@@ -166,6 +168,28 @@ public final class LocalStack implements AutoCloseable {
         api.close();
         edge.close();
         dynamo.close();
+        forgetIfThrowaway(settings, stateDir);
+    }
+
+    /**
+     * An in-memory stack keeps nothing: its temporary directory (the local CA's private keys, the
+     * certificates, the demo account) goes with it.
+     */
+    private static void forgetIfThrowaway(Settings settings, Path stateDir) {
+        if (settings.dataDir().isPresent()) {
+            return;
+        }
+        try (var paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    // best effort: a file that cannot go stays in the system's temporary directory
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // already gone, or unreadable: nothing more to do
+        }
     }
 
     private static void ensureFree(int port, String what, String flag) throws StartFailure {

@@ -3,8 +3,19 @@ package dev.adit.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.adit.agent.Agent;
+import dev.adit.agent.AgentConfig;
 import dev.adit.cli.CliConfig;
 import dev.adit.cli.ExposeCommand;
+import dev.adit.edge.EdgeConfig;
+import dev.adit.edge.EdgeServer;
+import dev.adit.edge.routing.RoutingFeed;
+import dev.adit.edge.tls.LocalIdentity;
+import dev.adit.pki.Pem;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +106,116 @@ class EndToEndTest {
         awaitTrue(() -> !apiUnchecked("GET", "/v1/tunnels/" + tunnel.get("id").asText(), key).get("currently_connected").asBoolean(),
                 Duration.ofSeconds(5), "presence ends when the agent leaves");
         assertTrue(visit(name, "/").startsWith("HTTP/1.1 502"), "offline tunnel is a 502");
+    }
+
+    @Test
+    void aSavedSecretThatWasRegeneratedSinceIsReplacedAndTheAgentConnects(@TempDir Path configDir) throws Exception {
+        String key = signup();
+        String name = "stale-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode created = apiJson("POST", "/v1/tunnels", key, "{\"tunnel_name\":\"" + name + "\"}");
+        CliConfig config = CliConfig.load(configDir);
+        config.apiKeyOnly(key);
+        // saved by an earlier run on this machine; then regenerated elsewhere (another machine, the API)
+        config.connectSecret(stack.apiUrl(), name, created.get("connect_secret").asText());
+        config.save();
+        apiJson("POST", "/v1/tunnels/" + created.get("id").asText() + "/regenerate-token", key, null);
+
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ExposeCommand expose = new ExposeCommand(new PrintStream(console, true, StandardCharsets.UTF_8));
+        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute(
+                "--api-url", stack.apiUrl(), "--config-dir", configDir.toString(), "--subdomain", name,
+                Integer.toString(local.getAddress().getPort())));
+        try {
+            try {
+                awaitTrue(() -> visit(name, "/again").startsWith("HTTP/1.1 200"), Duration.ofSeconds(20),
+                        "the agent gets a new secret and serves the tunnel");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; console:\n" + console.toString(StandardCharsets.UTF_8), e);
+            }
+            assertTrue(console.toString(StandardCharsets.UTF_8).contains("is no longer valid"), console.toString(StandardCharsets.UTF_8));
+            String saved = CliConfig.load(configDir).connectSecret(stack.apiUrl(), name).orElseThrow();
+            assertTrue(!saved.equals(created.get("connect_secret").asText()), "the new secret is saved for the next run");
+        } finally {
+            expose.shutdown();
+            agent.join(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void anAgentCutOffByARegeneratedSecretStopsAndSaysWhy(@TempDir Path configDir) throws Exception {
+        String key = signup();
+        CliConfig config = CliConfig.load(configDir);
+        config.apiKeyOnly(key);
+        config.save();
+        String name = "cutoff-" + UUID.randomUUID().toString().substring(0, 8);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ExposeCommand expose = new ExposeCommand(new PrintStream(console, true, StandardCharsets.UTF_8));
+        java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> exit.complete(new CommandLine(expose).execute(
+                "--api-url", stack.apiUrl(), "--config-dir", configDir.toString(), "--subdomain", name,
+                Integer.toString(local.getAddress().getPort()))));
+        try {
+            awaitTrue(() -> visit(name, "/").startsWith("HTTP/1.1 200"), Duration.ofSeconds(20), "tunnel serves the local port");
+            String id = api("GET", "/v1/tunnels", key).get("tunnels").get(0).get("id").asText();
+            apiJson("POST", "/v1/tunnels/" + id + "/regenerate-token", key, null);
+            // the old secret can never work again: the command ends instead of retrying it for ever
+            assertEquals(1, exit.get(15, java.util.concurrent.TimeUnit.SECONDS), console.toString(StandardCharsets.UTF_8));
+            assertTrue(console.toString(StandardCharsets.UTF_8).contains("had its connect secret regenerated"),
+                    console.toString(StandardCharsets.UTF_8));
+        } finally {
+            expose.shutdown();
+        }
+    }
+
+    @Test
+    void anEdgeThatDiesWithoutCleaningUpReadsAsDisconnectedWithinItsPresenceTtl() throws Exception {
+        String key = signup();
+        String name = "killed-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode created = apiJson("POST", "/v1/tunnels", key, "{\"tunnel_name\":\"" + name + "\"}");
+        String tunnel = "/v1/tunnels/" + created.get("id").asText();
+        Duration ttl = Duration.ofSeconds(3);
+        // A second edge with its own DynamoDB client and a short presence TTL (production: 30 s, heartbeat 10 s).
+        DynamoDbClient doomedClient = DynamoDbClient.builder().endpointOverride(stack.dynamo().endpoint())
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .build();
+        EdgeServer doomed = new EdgeServer(EdgeConfig.builder(LocalCertificates.agentListener(stack.stateDir()))
+                .edgeId("edge-doomed").anyPorts().domain("localhost").table("adit")
+                .presenceTtl(ttl).presenceHeartbeat(Duration.ofSeconds(1)).build(), doomedClient, RoutingFeed.none()).start();
+        Agent agent = new Agent(AgentConfig.of("localhost", doomed.agentPort(), name, created.get("connect_secret").asText(),
+                Pem.certificates(stack.stateDir().resolve(LocalIdentity.CA_FILE)), local.getAddress().getPort())).start();
+        try {
+            assertTrue(agent.awaitConnected(Duration.ofSeconds(10)));
+            awaitTrue(() -> apiUnchecked("GET", tunnel, key).get("currently_connected").asBoolean(), Duration.ofSeconds(5),
+                    "the API sees the agent on the second edge");
+            Thread.sleep(2 * ttl.toMillis()); // the heartbeat keeps a live edge's presence past its TTL
+            assertTrue(apiUnchecked("GET", tunnel, key).get("currently_connected").asBoolean(), "heartbeats keep presence alive");
+
+            // SIGKILL: the edge writes nothing more (no heartbeat, no presence delete), then its sockets go.
+            doomedClient.close();
+            long killed = System.nanoTime();
+            doomed.close();
+            agent.close();
+            awaitTrue(() -> !apiUnchecked("GET", tunnel, key).get("currently_connected").asBoolean(),
+                    ttl.plusSeconds(3), "presence of a dead edge lapses with its heartbeat TTL");
+            long tookMillis = (System.nanoTime() - killed) / 1_000_000;
+            assertTrue(tookMillis <= ttl.toMillis() + 2_000, "read as disconnected " + tookMillis + " ms after the edge died");
+            assertTrue(api("GET", "/v1/tunnels", key).get("tunnels").get(0).has("currently_connected"));
+            assertTrue(!api("GET", "/v1/tunnels", key).get("tunnels").get(0).get("currently_connected").asBoolean(),
+                    "the list agrees with the tunnel");
+        } finally {
+            agent.close();
+            doomed.close();
+            doomedClient.close();
+        }
+    }
+
+    private JsonNode apiJson(String method, String path, String key, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + path))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() < 300, () -> method + " " + path + ": " + response.statusCode() + " " + response.body());
+        return JSON.readTree(response.body());
     }
 
     private String signup() throws Exception {

@@ -40,6 +40,17 @@ class LocalStackTest {
     }
 
     @Test
+    void anInMemoryStackLeavesNothingBehind() throws Exception {
+        Path stateDir;
+        try (LocalStack stack = LocalStack.start(new LocalStack.Settings(LocalStack.Ports.any(), Optional.empty(), "adit", "24h"))) {
+            stateDir = stack.stateDir();
+            assertTrue(java.nio.file.Files.isRegularFile(stateDir.resolve(dev.adit.edge.tls.LocalIdentity.CA_FILE)));
+        }
+        // the throwaway CA's private keys must not outlive a run that promised to keep nothing
+        assertTrue(!java.nio.file.Files.exists(stateDir), stateDir + " is left behind");
+    }
+
+    @Test
     void aPortInUseIsAClearStartFailure() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             var ports = LocalStack.Ports.any();
