@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -58,6 +59,14 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
             stream.writeAndFlush(new DefaultHttp2DataFrame(raw, false));
             return;
         }
+        if (msg instanceof HttpObject piece && piece.decoderResult().isFailure()) {
+            refuseInvalid(ctx, msg, String.valueOf(piece.decoderResult().cause().getMessage()));
+            return;
+        }
+        if (msg instanceof HttpResponse response && (response.status().code() < 100 || response.status().code() > 599)) {
+            refuseInvalid(ctx, msg, "status " + response.status().code() + " is not an HTTP status");
+            return;
+        }
         if (upgraded) {
             ReferenceCountUtil.release(msg); // the codec's empty end of the 101 response
             return;
@@ -106,6 +115,26 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+
+    /**
+     * The local service did not speak valid HTTP/1.1 (garbage, a status outside 100-599, conflicting
+     * Content-Length): the visitor hears that from its own agent, rather than a relayed guess or a
+     * report that the agent went away. Past the headers it can only be a reset.
+     */
+    private void refuseInvalid(ChannelHandlerContext ctx, Object msg, String why) {
+        ReferenceCountUtil.release(msg);
+        ended = true;
+        if (headersSent) {
+            stream.close();
+        } else {
+            Http2Headers h = new DefaultHttp2Headers().status("502");
+            h.set(TunnelHeaders.ERROR, "local_invalid_response");
+            h.set(TunnelHeaders.ERROR_MESSAGE, "the local service did not answer with valid HTTP/1.1: " + why);
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
+            request.report(502);
+        }
+        ctx.close();
+    }
 
     private void upgrade(ChannelHandlerContext ctx, HttpResponse response) {
         Http2Headers h = toHttp2(response).status("200");

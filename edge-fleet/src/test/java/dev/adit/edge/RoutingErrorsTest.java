@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +84,46 @@ class RoutingErrorsTest {
                 assertTrue(response.body().contains("\"error\":\"agent_disconnected\""), response.body());
             } finally {
                 agent.close();
+            }
+        }
+    }
+
+    @Test
+    void anAbsoluteFormTargetIsRoutedByItsAuthorityNotByTheHostHeader() throws Exception {
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("absolute"));
+        try (LocalService local = new LocalService(); Agent agent = env.connectAgent(tunnel, local.port());
+             RawHttp raw = RawHttp.connect(env.edge.publicPort())) {
+            raw.send("GET http://" + tunnel.name() + ".localhost/hello HTTP/1.1\r\nHost: no-such-tunnel.localhost\r\n\r\n");
+            RawHttp.Response routed = raw.readResponse();
+            assertEquals(200, routed.status());
+            assertEquals("hello from GET /hello", routed.body());
+            raw.send("GET http://no-such-tunnel.localhost/hello HTTP/1.1\r\nHost: " + tunnel.name() + ".localhost\r\nAccept: application/json\r\n\r\n");
+            assertEquals(404, raw.readResponse().status());
+        }
+    }
+
+    @Test
+    void aLocalServiceThatDoesNotSpeakHttpIs502ThatSaysSo() throws Exception {
+        for (String answer : List.of("this is not http\r\n\r\n", "HTTP/1.1 999 Weird\r\nContent-Length: 0\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc")) {
+            TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("garbled"));
+            try (ServerSocket local = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                 Agent agent = env.connectAgent(tunnel, local.getLocalPort())) {
+                Thread server = Thread.ofVirtual().start(() -> {
+                    try (Socket s = local.accept()) {
+                        s.getInputStream().read(new byte[4096]);
+                        s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                        s.getOutputStream().flush();
+                        Thread.sleep(2_000);
+                    } catch (IOException | InterruptedException ignored) {
+                        // the test is over
+                    }
+                });
+                HttpResponse<String> r = env.http.send(env.request(tunnel.name(), "/").header("Accept", "application/json").GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(502, r.statusCode(), answer);
+                assertTrue(r.body().contains("\"error\":\"local_invalid_response\""), answer + " -> " + r.body());
+                server.interrupt();
             }
         }
     }

@@ -285,7 +285,13 @@ final class Exchange {
             }
             return;
         }
-        status = headers.status() == null ? 502 : Integer.parseInt(headers.status().toString());
+        Optional<Integer> code = statusOf(headers);
+        if (code.isEmpty()) {
+            // the agent's frames are not trusted: a missing or malformed :status never reaches the visitor
+            fail(502, "agent_invalid_response", "the agent for tunnel " + tunnelName + " sent a response without a valid status");
+            return;
+        }
+        status = code.get();
         if (status < 200) {
             return; // informational: the edge answered 100-continue itself
         }
@@ -309,6 +315,22 @@ final class Exchange {
         if (endStream) {
             endResponse();
         }
+    }
+
+    private static Optional<Integer> statusOf(Http2Headers headers) {
+        CharSequence value = headers.status();
+        if (value == null || value.length() != 3) {
+            return Optional.empty();
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return Optional.empty();
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code >= 100 && code <= 599 ? Optional.of(code) : Optional.empty();
     }
 
     void onResponseData(ByteBuf data, boolean endStream) {

@@ -11,6 +11,30 @@ final class HostRouting {
         this.suffix = "." + domain.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The host a request is for: the authority of an absolute-form target
+     * ({@code GET http://a.example/ HTTP/1.1}) wins over the Host header (RFC 9112 section 3.2.2),
+     * so routing and the agent see the same name a proxy-aware client meant.
+     */
+    static String hostOf(String requestTarget, String hostHeader) {
+        int schemeEnd = requestTarget.indexOf("://");
+        if (requestTarget.startsWith("/") || schemeEnd <= 0) {
+            return hostHeader;
+        }
+        String scheme = requestTarget.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return hostHeader;
+        }
+        int start = schemeEnd + 3;
+        int end = start;
+        while (end < requestTarget.length() && "/?#".indexOf(requestTarget.charAt(end)) < 0) {
+            end++;
+        }
+        String authority = requestTarget.substring(start, end);
+        int at = authority.lastIndexOf('@');
+        return at >= 0 ? authority.substring(at + 1) : authority;
+    }
+
     Optional<String> tunnelName(String host) {
         if (host == null) {
             return Optional.empty();

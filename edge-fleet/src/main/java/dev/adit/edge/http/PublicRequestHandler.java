@@ -144,7 +144,7 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
             refuseAndClose(request, refusal.get());
             return;
         }
-        String host = request.headers().get(HttpHeaderNames.HOST);
+        String host = HostRouting.hostOf(request.uri(), request.headers().get(HttpHeaderNames.HOST));
         Optional<String> name = hosts.tunnelName(host);
         if (origin.sniTunnel() != null && !name.equals(Optional.of(origin.sniTunnel()))) {
             // One TLS connection, one tunnel: a Host naming another tunnel than the SNI is not served on it.
