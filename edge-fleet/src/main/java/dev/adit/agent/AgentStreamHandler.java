@@ -6,7 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -37,6 +39,11 @@ import java.util.function.Consumer;
  * stream (the visitor left) closes the local connection at once: closing it is the cancel.
  */
 final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
+    /**
+     * The request's headers come from the edge, which built them from a request its HTTP/1.1 decoder
+     * validated, and this agent's HTTP/2 decoder checked the names again: a third check is waste.
+     */
+    private static final HttpHeadersFactory TRUSTED_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     private final LocalConnections locals;
     private final String localAddress;
     private final Consumer<CompletedRequest> onRequest;
@@ -130,7 +137,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private HttpRequest toLocalRequest(Http2Headers h, boolean endStream) {
-        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path);
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), path, TRUSTED_HEADERS);
         for (Map.Entry<CharSequence, CharSequence> e : h) {
             CharSequence name = e.getKey();
             if ((name.length() > 0 && name.charAt(0) == ':') || TunnelHeaders.dropAtHop(name, Set.of())) {
