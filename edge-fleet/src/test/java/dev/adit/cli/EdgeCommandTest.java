@@ -31,16 +31,12 @@ class EdgeCommandTest {
 
     @BeforeAll
     static void start() {
-        secrets = SecretsManagerEndpoint.start("eu-west-1");
-        // the edge takes credentials from the default chain (task role on AWS); here, from system properties
-        System.setProperty("aws.accessKeyId", "AKIDCLI");
-        System.setProperty("aws.secretAccessKey", "test");
+        // the edge takes credentials from the default chain (its role on AWS); here, from system properties
+        secrets = SecretsManagerEndpoint.startForDefaultCredentials("eu-west-1");
     }
 
     @AfterAll
     static void stop() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         secrets.close();
     }
 

@@ -2,7 +2,6 @@ package dev.adit.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.adit.agent.Agent;
 import dev.adit.agent.AgentConfig;
 import dev.adit.cli.CliConfig;
@@ -28,7 +27,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,26 +46,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static LocalStack stack;
-    private static HttpServer local;
+    private static LocalSite local;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(new LocalStack.Settings(LocalStack.Ports.any(), Optional.empty(), "adit", "24h"));
-        local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        local.createContext("/", exchange -> {
-            byte[] body = ("hello from " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        local.start();
+        local = LocalSite.start(path -> "hello from " + path);
     }
 
     @AfterAll
     static void stop() {
-        local.stop(0);
+        local.close();
         stack.close();
     }
 
@@ -83,7 +73,7 @@ class EndToEndTest {
         ExposeCommand expose = new ExposeCommand(new PrintStream(console, true, StandardCharsets.UTF_8));
         Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute(
                 "--api-url", stack.apiUrl(), "--config-dir", configDir.toString(), "--subdomain", name,
-                Integer.toString(local.getAddress().getPort())));
+                Integer.toString(local.port())));
 
         awaitTrue(() -> visit(name, "/hello").startsWith("HTTP/1.1 200"), Duration.ofSeconds(20), "tunnel serves the local port");
         assertTrue(visit(name, "/hello").endsWith("hello from /hello"));
@@ -124,7 +114,7 @@ class EndToEndTest {
         ExposeCommand expose = new ExposeCommand(new PrintStream(console, true, StandardCharsets.UTF_8));
         Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute(
                 "--api-url", stack.apiUrl(), "--config-dir", configDir.toString(), "--subdomain", name,
-                Integer.toString(local.getAddress().getPort())));
+                Integer.toString(local.port())));
         try {
             try {
                 awaitTrue(() -> visit(name, "/again").startsWith("HTTP/1.1 200"), Duration.ofSeconds(20),
@@ -153,7 +143,7 @@ class EndToEndTest {
         java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> exit.complete(new CommandLine(expose).execute(
                 "--api-url", stack.apiUrl(), "--config-dir", configDir.toString(), "--subdomain", name,
-                Integer.toString(local.getAddress().getPort()))));
+                Integer.toString(local.port()))));
         try {
             awaitTrue(() -> visit(name, "/").startsWith("HTTP/1.1 200"), Duration.ofSeconds(20), "tunnel serves the local port");
             String id = api("GET", "/v1/tunnels", key).get("tunnels").get(0).get("id").asText();
@@ -182,7 +172,7 @@ class EndToEndTest {
                 .edgeId("edge-doomed").anyPorts().domain("localhost").table("adit")
                 .presenceTtl(ttl).presenceHeartbeat(Duration.ofSeconds(1)).build(), doomedClient, RoutingFeed.none()).start();
         Agent agent = new Agent(AgentConfig.of("localhost", doomed.agentPort(), name, created.get("connect_secret").asText(),
-                Pem.certificates(stack.stateDir().resolve(LocalIdentity.CA_FILE)), local.getAddress().getPort())).start();
+                Pem.certificates(stack.stateDir().resolve(LocalIdentity.CA_FILE)), local.port())).start();
         try {
             assertTrue(agent.awaitConnected(Duration.ofSeconds(10)));
             awaitTrue(() -> apiUnchecked("GET", tunnel, key).get("currently_connected").asBoolean(), Duration.ofSeconds(5),

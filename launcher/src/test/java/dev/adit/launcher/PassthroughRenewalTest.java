@@ -1,6 +1,5 @@
 package dev.adit.launcher;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.adit.cli.CliConfig;
 import dev.adit.cli.ExposeCommand;
 import dev.adit.cli.TunnelCertificate;
@@ -16,7 +15,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,26 +43,18 @@ class PassthroughRenewalTest {
     private static final Duration VALIDITY = CertificateAuthority.SKEW.dividedBy(2).plusSeconds(9);
 
     private static LocalStack stack;
-    private static HttpServer local;
+    private static LocalSite local;
 
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(new LocalStack.Settings(LocalStack.Ports.any(), Optional.empty(), "adit", "24h"),
                 Map.of("adit.ca.certificate-validity", VALIDITY.toMillis() + "ms"));
-        local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        local.createContext("/", exchange -> {
-            byte[] body = "renewed plaintext".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        local.start();
+        local = LocalSite.start(path -> "renewed plaintext");
     }
 
     @AfterAll
     static void stop() {
-        local.stop(0);
+        local.close();
         stack.close();
     }
 
@@ -81,7 +71,7 @@ class PassthroughRenewalTest {
         ExposeCommand expose = new ExposeCommand(new PrintStream(printed, true, StandardCharsets.UTF_8));
         Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
                 "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
-                Integer.toString(local.getAddress().getPort())));
+                Integer.toString(local.port())));
         try {
             HttpResponse<String> first = TlsEndToEndTest.eventuallyServed(url, ca);
             X509Certificate firstLeaf = PinnedHttps.leaf(first);

@@ -1,6 +1,5 @@
 package dev.adit.launcher;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.adit.cli.CliConfig;
 import dev.adit.cli.ExposeCommand;
 import dev.adit.cli.TunnelCertificate;
@@ -21,7 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,25 +41,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** HTTPS through the local stack: a passthrough tunnel whose TLS ends in the CLI agent with a key made on this machine. */
 class TlsEndToEndTest {
     private static LocalStack stack;
-    private static HttpServer local;
+    private static LocalSite local;
 
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(new LocalStack.Settings(LocalStack.Ports.any(), Optional.empty(), "adit", "24h"));
-        local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        local.createContext("/", exchange -> {
-            byte[] body = "secret plaintext".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        local.start();
+        local = LocalSite.start(path -> "secret plaintext");
     }
 
     @AfterAll
     static void stop() {
-        local.stop(0);
+        local.close();
         stack.close();
     }
 
@@ -74,7 +64,7 @@ class TlsEndToEndTest {
         ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
                 "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
-                Integer.toString(local.getAddress().getPort())));
+                Integer.toString(local.port())));
         try {
             String answer = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -117,7 +107,7 @@ class TlsEndToEndTest {
         String name = "https-" + UUID.randomUUID().toString().substring(0, 8);
         ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
-                "--config-dir", configDir.toString(), "--subdomain", name, Integer.toString(local.getAddress().getPort())));
+                "--config-dir", configDir.toString(), "--subdomain", name, Integer.toString(local.port())));
         try {
             String answer = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -163,7 +153,7 @@ class TlsEndToEndTest {
         ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
                 "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
-                Integer.toString(local.getAddress().getPort())));
+                Integer.toString(local.port())));
         try {
             HttpResponse<String> answer = eventuallyServed(name);
             assertEquals("secret plaintext", answer.body());

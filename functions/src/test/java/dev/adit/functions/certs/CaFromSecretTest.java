@@ -37,16 +37,12 @@ class CaFromSecretTest {
 
     @BeforeAll
     static void start() {
-        secrets = SecretsManagerEndpoint.start("eu-west-1");
-        // the API takes credentials from the default chain (the function's role on AWS); here, from system properties
-        System.setProperty("aws.accessKeyId", "AKIDAPI");
-        System.setProperty("aws.secretAccessKey", "test");
+        // the API takes credentials from the default chain (its role on AWS); here, from system properties
+        secrets = SecretsManagerEndpoint.startForDefaultCredentials("eu-west-1");
     }
 
     @AfterAll
     static void stop() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
         secrets.close();
     }
 

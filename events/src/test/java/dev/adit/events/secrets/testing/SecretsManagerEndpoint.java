@@ -53,6 +53,8 @@ public final class SecretsManagerEndpoint implements AutoCloseable {
         server.start();
     }
 
+    private boolean setsCredentials;
+
     /** Starts an endpoint whose secrets have ARNs in {@code region}. */
     public static SecretsManagerEndpoint start(String region) {
         try {
@@ -60,6 +62,18 @@ public final class SecretsManagerEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Like {@link #start(String)}, for code that takes credentials from the SDK's default chain (a
+     * task or function role on AWS): test credentials in the system properties until {@link #close()}.
+     */
+    public static SecretsManagerEndpoint startForDefaultCredentials(String region) {
+        SecretsManagerEndpoint endpoint = start(region);
+        System.setProperty("aws.accessKeyId", "AKIDTEST");
+        System.setProperty("aws.secretAccessKey", "test");
+        endpoint.setsCredentials = true;
+        return endpoint;
     }
 
     public URI endpoint() {
@@ -138,6 +152,10 @@ public final class SecretsManagerEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        if (setsCredentials) {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
         server.stop(0);
     }
 }
