@@ -60,19 +60,13 @@ class PassthroughRenewalTest {
 
     @Test
     void theAgentRenewsTwoThirdsIntoTheValidityAndVisitorsGetTheNewCertificate(@TempDir Path configDir) throws Exception {
-        CliConfig config = CliConfig.load(configDir);
-        config.apiKeyOnly(signup());
-        config.save();
+        ExposedPort.signIn(configDir, signup());
         String name = "renew-" + UUID.randomUUID().toString().substring(0, 8);
         String url = "https://" + name + ".localhost:" + stack.edge().tlsPort() + "/";
         List<X509Certificate> ca = Pem.certificates(HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/ca.pem")).build(), HttpResponse.BodyHandlers.ofString()).body());
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ExposeCommand expose = new ExposeCommand(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
-                "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
-                Integer.toString(local.port())));
-        try {
+        try (ExposedPort agent = ExposedPort.start(stack, configDir, "--subdomain", name, "--tls", "passthrough",
+                Integer.toString(local.port()))) {
             HttpResponse<String> first = TlsEndToEndTest.eventuallyServed(url, ca);
             X509Certificate firstLeaf = PinnedHttps.leaf(first);
             Instant renewAt = TunnelCertificate.renewAt(firstLeaf);
@@ -93,14 +87,11 @@ class PassthroughRenewalTest {
                     // the old agent is draining while the new one connects
                 }
             }
-            assertNotEquals(firstLeaf, renewed, () -> "no renewal was served; the CLI printed:\n" + printed.toString(StandardCharsets.UTF_8));
+            assertNotEquals(firstLeaf, renewed, () -> "no renewal was served; the CLI printed:\n" + agent.console());
             assertNotEquals(firstLeaf.getPublicKey(), renewed.getPublicKey(), "a renewal makes a new key pair");
             assertTrue(renewed.getNotBefore().after(firstLeaf.getNotBefore()), "the renewed certificate was issued later");
             assertEquals(firstLeaf.getSubjectX500Principal(), renewed.getSubjectX500Principal());
-            assertTrue(printed.toString(StandardCharsets.UTF_8).contains("Certificate renewed"), printed::toString);
-        } finally {
-            expose.shutdown();
-            agent.join(Duration.ofSeconds(10));
+            assertTrue(agent.console().contains("Certificate renewed"), agent::console);
         }
     }
 

@@ -57,15 +57,10 @@ class TlsEndToEndTest {
 
     @Test
     void passthroughTunnelPresentsTheAgentsOwnCertificate(@TempDir Path configDir) throws Exception {
-        CliConfig config = CliConfig.load(configDir);
-        config.apiKeyOnly(signup());
-        config.save();
+        ExposedPort.signIn(configDir, signup());
         String name = "tls-" + UUID.randomUUID().toString().substring(0, 8);
-        ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
-                "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
-                Integer.toString(local.port())));
-        try {
+        try (ExposedPort agent = ExposedPort.start(stack, configDir, "--subdomain", name, "--tls", "passthrough",
+                Integer.toString(local.port()))) {
             String answer = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
@@ -93,22 +88,14 @@ class TlsEndToEndTest {
             var stranger = dev.adit.edge.tls.SelfSignedCa.create("Not Adit").certificate();
             assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> PinnedHttps.get(tunnelUrl(name), List.of(stranger)));
             opensslAgrees(name);
-        } finally {
-            expose.shutdown();
-            agent.join(Duration.ofSeconds(10));
         }
     }
 
     @Test
     void edgeModeTunnelIsServedOverHttpsWithACertificateForItsName(@TempDir Path configDir) throws Exception {
-        CliConfig config = CliConfig.load(configDir);
-        config.apiKeyOnly(signup());
-        config.save();
+        ExposedPort.signIn(configDir, signup());
         String name = "https-" + UUID.randomUUID().toString().substring(0, 8);
-        ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
-                "--config-dir", configDir.toString(), "--subdomain", name, Integer.toString(local.port())));
-        try {
+        try (ExposedPort agent = ExposedPort.start(stack, configDir, "--subdomain", name, Integer.toString(local.port()))) {
             String answer = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
@@ -129,17 +116,12 @@ class TlsEndToEndTest {
             assertEquals(200, pinned.statusCode());
             assertEquals(HttpClient.Version.HTTP_2, pinned.version());
             assertEquals("CN=" + name + ".localhost", PinnedHttps.leaf(pinned).getSubjectX500Principal().getName());
-        } finally {
-            expose.shutdown();
-            agent.join(Duration.ofSeconds(10));
         }
     }
 
     @Test
     void aStoredCertificateTheTunnelDoesNotHaveIsReplacedNotReused(@TempDir Path configDir) throws Exception {
-        CliConfig config = CliConfig.load(configDir);
-        config.apiKeyOnly(signup());
-        config.save();
+        ExposedPort.signIn(configDir, signup());
         String name = "stale-" + UUID.randomUUID().toString().substring(0, 8);
         // What an earlier `adit server --in-memory` (another CA, another tunnel of that name) left behind:
         // a certificate that is still valid, but that this tunnel never had signed.
@@ -150,19 +132,13 @@ class TlsEndToEndTest {
         Files.writeString(files.keyFile(), Pem.encode(old.key()));
         Files.writeString(files.certificateFile(), Pem.encode(old.chain().toArray()));
 
-        ExposeCommand expose = new ExposeCommand(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        Thread agent = Thread.ofPlatform().daemon().start(() -> new CommandLine(expose).execute("--api-url", stack.apiUrl(),
-                "--config-dir", configDir.toString(), "--subdomain", name, "--tls", "passthrough",
-                Integer.toString(local.port())));
-        try {
+        try (ExposedPort agent = ExposedPort.start(stack, configDir, "--subdomain", name, "--tls", "passthrough",
+                Integer.toString(local.port()))) {
             HttpResponse<String> answer = eventuallyServed(name);
             assertEquals("secret plaintext", answer.body());
             X509Certificate stored = Pem.certificates(files.certificateFile()).getFirst();
             assertTrue(!stored.equals(old.chain().getFirst()), "the stale certificate was kept");
             assertEquals(stored, PinnedHttps.leaf(answer), "the visitor sees the newly signed certificate");
-        } finally {
-            expose.shutdown();
-            agent.join(Duration.ofSeconds(10));
         }
     }
 
