@@ -1,7 +1,5 @@
 package dev.adit.launcher;
 
-import dev.adit.cli.CliConfig;
-import dev.adit.cli.ExposeCommand;
 import dev.adit.cli.TunnelCertificate;
 import dev.adit.pki.CertificateAuthority;
 import dev.adit.pki.Pem;
@@ -9,17 +7,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package dev.adit.launcher;
 
-import dev.adit.cli.CliConfig;
-import dev.adit.cli.ExposeCommand;
 import dev.adit.cli.TunnelCertificate;
 import dev.adit.edge.tls.LocalIdentity;
 import dev.adit.pki.Pem;
@@ -9,16 +7,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
