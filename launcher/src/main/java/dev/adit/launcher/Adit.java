@@ -27,10 +27,24 @@ public final class Adit implements Runnable {
         System.exit(run(args));
     }
 
+    /**
+     * `adit 3000 ...` is the agent, and so is `adit --subdomain demo 3000`: the root command takes no
+     * options but help and version, so options first and a port among the arguments mean the agent.
+     * Everything else is a subcommand.
+     */
+    static boolean isExpose(String[] args) {
+        if (args.length == 0) {
+            return false;
+        }
+        if (args[0].matches("\\d+")) {
+            return true;
+        }
+        return args[0].startsWith("-") && !java.util.Set.of("-h", "--help", "-V", "--version").contains(args[0])
+                && java.util.Arrays.stream(args).anyMatch(a -> a.matches("\\d+"));
+    }
+
     static int run(String[] args) {
-        // `adit 3000 ...` is the agent; everything else is a subcommand
-        boolean expose = args.length > 0 && args[0].matches("\\d+");
-        CommandLine commandLine = new CommandLine(expose ? new ExposeCommand() : new Adit());
+        CommandLine commandLine = new CommandLine(isExpose(args) ? new ExposeCommand() : new Adit());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CliException) {
                 cmd.getErr().println("adit: " + e.getMessage());

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The adit commands as typed at a terminal, against a running local stack. */
@@ -69,6 +70,19 @@ class CliCommandsTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"correct horse battery\",\"name\":\"C\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body()).get("api_key").asText();
+    }
+
+    @Test
+    void thePortMakesTheAgentWhereverItStandsAndSubcommandsStaySubcommands() {
+        assertTrue(Adit.isExpose(new String[]{"3000"}));
+        assertTrue(Adit.isExpose(new String[]{"3000", "--subdomain", "demo"}));
+        assertTrue(Adit.isExpose(new String[]{"--subdomain", "demo", "3000"}));
+        assertTrue(Adit.isExpose(new String[]{"-s", "demo", "--tls", "passthrough", "8443"}));
+        assertFalse(Adit.isExpose(new String[]{}));
+        assertFalse(Adit.isExpose(new String[]{"--help"}));
+        assertFalse(Adit.isExpose(new String[]{"tunnels", "delete", "3000"}));
+        assertFalse(Adit.isExpose(new String[]{"edge", "--http-port", "9081"}));
+        assertFalse(Adit.isExpose(new String[]{"--subdomain", "demo"}));
     }
 
     @Test
