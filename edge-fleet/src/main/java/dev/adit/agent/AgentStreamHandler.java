@@ -29,6 +29,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -232,18 +233,30 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         String message = refused
                 ? "the agent could not connect to " + localAddress + " (connection refused): is the local service running?"
                 : "the agent could not reach " + localAddress + ": " + cause.getMessage();
+        answerError(refused ? "local_port_refused" : "local_unreachable", message);
+    }
+
+    /**
+     * The agent answers the visitor itself: a 502 carrying the reason, which the edge turns into its
+     * error page, and the same reason on the developer's console.
+     */
+    void answerError(String code, String message) {
         Http2Headers h = new DefaultHttp2Headers().status("502");
-        h.set(TunnelHeaders.ERROR, refused ? "local_port_refused" : "local_unreachable");
+        h.set(TunnelHeaders.ERROR, code);
         h.set(TunnelHeaders.ERROR_MESSAGE, message);
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
-        report(502);
+        report(502, Optional.of(code + ": " + message));
     }
 
     void report(int status) {
+        report(status, Optional.empty());
+    }
+
+    private void report(int status, Optional<String> problem) {
         if (!reported && started) {
             reported = true;
             try {
-                onRequest.accept(new CompletedRequest(method, path, status, Duration.ofNanos(System.nanoTime() - startedNanos)));
+                onRequest.accept(new CompletedRequest(method, path, status, Duration.ofNanos(System.nanoTime() - startedNanos), problem));
             } catch (RuntimeException ignored) {
                 // a console callback must not break the stream
             }

@@ -127,11 +127,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
         if (headersSent) {
             stream.close();
         } else {
-            Http2Headers h = new DefaultHttp2Headers().status("502");
-            h.set(TunnelHeaders.ERROR, "local_invalid_response");
-            h.set(TunnelHeaders.ERROR_MESSAGE, "the local service did not answer with valid HTTP/1.1: " + why);
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
-            request.report(502);
+            request.answerError("local_invalid_response", "the local service did not answer with valid HTTP/1.1: " + why);
         }
         ctx.close();
     }
@@ -189,11 +185,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
         } else if (headersSent) {
             stream.close(); // the local server broke off mid-body: reset so the visitor sees it
         } else {
-            Http2Headers h = new DefaultHttp2Headers().status("502");
-            h.set(TunnelHeaders.ERROR, "local_connection_closed");
-            h.set(TunnelHeaders.ERROR_MESSAGE, "the local service closed the connection without answering");
-            stream.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
-            request.report(502);
+            request.answerError("local_connection_closed", "the local service closed the connection without answering");
         }
     }
 

@@ -292,7 +292,8 @@ public final class ExposeCommand implements Callable<Integer> {
 
     private void print(CompletedRequest r) {
         String status = r.status() == CompletedRequest.CANCELLED ? "---" : Integer.toString(r.status());
-        out.printf("%s  %-7s %-40s %s  %d ms%n", LocalTime.now().format(CLOCK), r.method(), r.path(), status, r.duration().toMillis());
+        out.printf("%s  %-7s %-40s %s  %d ms%s%n", LocalTime.now().format(CLOCK), r.method(), r.path(), status, r.duration().toMillis(),
+                r.problem().map(p -> "  (" + p + ")").orElse(""));
     }
 
     private boolean localPortOpen() {

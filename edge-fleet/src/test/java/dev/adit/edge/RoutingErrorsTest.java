@@ -1,6 +1,7 @@
 package dev.adit.edge;
 
 import dev.adit.agent.Agent;
+import dev.adit.agent.CompletedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,12 +61,18 @@ class RoutingErrorsTest {
     @Test
     void localPortRefusedIs502ThatSaysSo() throws Exception {
         TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("refused"));
-        try (Agent agent = env.connectAgent(tunnel, closedPort())) {
+        java.util.concurrent.BlockingQueue<CompletedRequest> console = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (Agent agent = new Agent(env.agentConfig(tunnel, closedPort()).withOnRequest(console::add)).start()) {
+            assertTrue(agent.awaitConnected(java.time.Duration.ofSeconds(10)), "agent did not connect");
             HttpResponse<String> r = env.http.send(env.request(tunnel.name(), "/").header("Accept", "application/json").GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(502, r.statusCode());
             assertTrue(r.body().contains("\"error\":\"local_port_refused\""), r.body());
             assertTrue(r.body().contains("connection refused"), r.body());
+            // the developer's console says why too, not just "502"
+            CompletedRequest reported = console.poll(5, TimeUnit.SECONDS);
+            assertEquals(502, reported.status());
+            assertTrue(reported.problem().orElse("").startsWith("local_port_refused: "), reported.toString());
         }
     }
 
