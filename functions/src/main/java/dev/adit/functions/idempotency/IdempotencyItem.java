@@ -9,13 +9,11 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
  * the Idempotency-Key, so a secret in it (a new API key, a connect secret) is unreadable from the table.
  */
 @DynamoDbBean
-public class IdempotencyItem extends dev.adit.events.table.KeyedItem {
+public class IdempotencyItem extends dev.adit.events.table.ExpiringItem {
     private String fingerprint;
     private String state;
     private Integer statusCode;
     private String sealedBody;
-    private Long createdAt;
-    private Long expiresAt;
 
     @DynamoDbAttribute("fingerprint")
     public String getFingerprint() {
@@ -52,23 +50,4 @@ public class IdempotencyItem extends dev.adit.events.table.KeyedItem {
     public void setSealedBody(String sealedBody) {
         this.sealedBody = sealedBody;
     }
-
-    @DynamoDbAttribute("created_at")
-    public Long getCreatedAt() {
-        return createdAt;
-    }
-
-    public void setCreatedAt(Long createdAt) {
-        this.createdAt = createdAt;
-    }
-
-    @DynamoDbAttribute("expires_at")
-    public Long getExpiresAt() {
-        return expiresAt;
-    }
-
-    public void setExpiresAt(Long expiresAt) {
-        this.expiresAt = expiresAt;
-    }
-
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** An authorization code by hash, in the ephemeral table: {@code pk=OAUTH_CODE#sha256, sk=CODE}. Valid until valid_until (ms); kept a while after redemption (redeemed_at, grant_id) so a replay revokes what the first use issued. */
 @DynamoDbBean
-public class AuthorizationCodeItem extends dev.adit.events.table.KeyedItem {
+public class AuthorizationCodeItem extends dev.adit.events.table.ExpiringItem {
     private String clientId;
     private String userId;
     private String organizationId;
@@ -15,11 +15,9 @@ public class AuthorizationCodeItem extends dev.adit.events.table.KeyedItem {
     private Boolean redirectUriGiven;
     private List<String> scopes;
     private String codeChallenge;
-    private Long createdAt;
     private Long validUntil;
     private Long redeemedAt;
     private String grantId;
-    private Long expiresAt;
 
     @DynamoDbAttribute("client_id")
     public String getClientId() { return clientId; }
@@ -49,10 +47,6 @@ public class AuthorizationCodeItem extends dev.adit.events.table.KeyedItem {
     public String getCodeChallenge() { return codeChallenge; }
     public void setCodeChallenge(String v) { this.codeChallenge = v; }
 
-    @DynamoDbAttribute("created_at")
-    public Long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(Long v) { this.createdAt = v; }
-
     @DynamoDbAttribute("valid_until")
     public Long getValidUntil() { return validUntil; }
     public void setValidUntil(Long v) { this.validUntil = v; }
@@ -64,8 +58,4 @@ public class AuthorizationCodeItem extends dev.adit.events.table.KeyedItem {
     @DynamoDbAttribute("grant_id")
     public String getGrantId() { return grantId; }
     public void setGrantId(String v) { this.grantId = v; }
-
-    @DynamoDbAttribute("expires_at")
-    public Long getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(Long v) { this.expiresAt = v; }
 }

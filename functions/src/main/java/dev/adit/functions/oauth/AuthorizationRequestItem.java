@@ -7,7 +7,7 @@ import java.util.List;
 
 /** A validated authorization request waiting for the user to log in and consent, in the ephemeral table: {@code pk=OAUTH_REQUEST#id, sk=REQUEST}. Bound to the browser that made it (a cookie's hash); used once. */
 @DynamoDbBean
-public class AuthorizationRequestItem extends dev.adit.events.table.KeyedItem {
+public class AuthorizationRequestItem extends dev.adit.events.table.ExpiringItem {
     private String id;
     private String clientId;
     private String redirectUri;
@@ -16,8 +16,6 @@ public class AuthorizationRequestItem extends dev.adit.events.table.KeyedItem {
     private String state;
     private String codeChallenge;
     private String browserHash;
-    private Long createdAt;
-    private Long expiresAt;
 
     @DynamoDbAttribute("id")
     public String getId() { return id; }
@@ -50,12 +48,4 @@ public class AuthorizationRequestItem extends dev.adit.events.table.KeyedItem {
     @DynamoDbAttribute("browser_hash")
     public String getBrowserHash() { return browserHash; }
     public void setBrowserHash(String v) { this.browserHash = v; }
-
-    @DynamoDbAttribute("created_at")
-    public Long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(Long v) { this.createdAt = v; }
-
-    @DynamoDbAttribute("expires_at")
-    public Long getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(Long v) { this.expiresAt = v; }
 }

@@ -7,16 +7,14 @@ import java.util.List;
 
 /** One consent turned into tokens (a refresh-token family): {@code pk=OAUTH_GRANT#id, sk=GRANT}. Revoking it ends every token it issued, at their next use. */
 @DynamoDbBean
-public class GrantItem extends dev.adit.events.table.KeyedItem {
+public class GrantItem extends dev.adit.events.table.ExpiringItem {
     private String id;
     private String clientId;
     private String userId;
     private String organizationId;
     private List<String> scopes;
-    private Long createdAt;
     private Long revokedAt;
     private String revokedBecause;
-    private Long expiresAt;
 
     @DynamoDbAttribute("id")
     public String getId() { return id; }
@@ -38,10 +36,6 @@ public class GrantItem extends dev.adit.events.table.KeyedItem {
     public List<String> getScopes() { return scopes; }
     public void setScopes(List<String> v) { this.scopes = v; }
 
-    @DynamoDbAttribute("created_at")
-    public Long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(Long v) { this.createdAt = v; }
-
     @DynamoDbAttribute("revoked_at")
     public Long getRevokedAt() { return revokedAt; }
     public void setRevokedAt(Long v) { this.revokedAt = v; }
@@ -49,8 +43,4 @@ public class GrantItem extends dev.adit.events.table.KeyedItem {
     @DynamoDbAttribute("revoked_because")
     public String getRevokedBecause() { return revokedBecause; }
     public void setRevokedBecause(String v) { this.revokedBecause = v; }
-
-    @DynamoDbAttribute("expires_at")
-    public Long getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(Long v) { this.expiresAt = v; }
 }

@@ -5,12 +5,10 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 
 /** A refresh token by hash: {@code pk=OAUTH_REFRESH#sha256, sk=REFRESH}. Kept after rotation (rotated_at set) so that a replay of it is recognised and ends the family. */
 @DynamoDbBean
-public class RefreshTokenItem extends dev.adit.events.table.KeyedItem {
+public class RefreshTokenItem extends dev.adit.events.table.ExpiringItem {
     private String grantId;
     private String clientId;
-    private Long createdAt;
     private Long rotatedAt;
-    private Long expiresAt;
 
     @DynamoDbAttribute("grant_id")
     public String getGrantId() { return grantId; }
@@ -20,15 +18,7 @@ public class RefreshTokenItem extends dev.adit.events.table.KeyedItem {
     public String getClientId() { return clientId; }
     public void setClientId(String v) { this.clientId = v; }
 
-    @DynamoDbAttribute("created_at")
-    public Long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(Long v) { this.createdAt = v; }
-
     @DynamoDbAttribute("rotated_at")
     public Long getRotatedAt() { return rotatedAt; }
     public void setRotatedAt(Long v) { this.rotatedAt = v; }
-
-    @DynamoDbAttribute("expires_at")
-    public Long getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(Long v) { this.expiresAt = v; }
 }

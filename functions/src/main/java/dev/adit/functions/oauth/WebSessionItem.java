@@ -5,20 +5,10 @@ import software.amazon.awssdk.enhanced.dynamodb.mapper.annotations.DynamoDbBean;
 
 /** A browser session of the authorization pages, in the ephemeral table: {@code pk=WEBSESSION#sha256(cookie), sk=SESSION}. */
 @DynamoDbBean
-public class WebSessionItem extends dev.adit.events.table.KeyedItem {
+public class WebSessionItem extends dev.adit.events.table.ExpiringItem {
     private String userId;
-    private Long createdAt;
-    private Long expiresAt;
 
     @DynamoDbAttribute("user_id")
     public String getUserId() { return userId; }
     public void setUserId(String v) { this.userId = v; }
-
-    @DynamoDbAttribute("created_at")
-    public Long getCreatedAt() { return createdAt; }
-    public void setCreatedAt(Long v) { this.createdAt = v; }
-
-    @DynamoDbAttribute("expires_at")
-    public Long getExpiresAt() { return expiresAt; }
-    public void setExpiresAt(Long v) { this.expiresAt = v; }
 }
