@@ -127,6 +127,47 @@ class TunnelTrafficTest {
     }
 
     @Test
+    void keepAliveVisitorsMoveOntoTheAgentLinksLoopAndKeepWorking() throws Exception {
+        long movesBefore = env.edge.metrics().visitorMoves();
+        String host = "Host: " + tunnel.name() + ".localhost\r\n";
+        List<RawHttp> visitors = new ArrayList<>();
+        try {
+            // Connections are dealt round robin over the edge's event loops, so of four opened one
+            // after another, some start on another loop than the agent link's and move after a response.
+            for (int i = 0; i < 4; i++) {
+                RawHttp raw = RawHttp.connect(env.edge.publicPort());
+                visitors.add(raw);
+                raw.send("GET /hello?first=" + i + " HTTP/1.1\r\n" + host + "\r\n");
+                assertEquals("hello from GET /hello?first=" + i, raw.readResponse().body());
+            }
+            assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> env.edge.metrics().visitorMoves() > movesBefore),
+                    "no visitor connection moved onto the agent link's loop");
+            String body = "x".repeat(100_000);
+            for (RawHttp raw : visitors) {
+                raw.send("POST /echo HTTP/1.1\r\n" + host + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+                assertEquals(body, raw.readResponse().body());
+                // two pipelined requests in one write, after the move
+                raw.send("GET /hello?p=1 HTTP/1.1\r\n" + host + "\r\nGET /hello?p=2 HTTP/1.1\r\n" + host + "\r\n");
+                assertEquals("hello from GET /hello?p=1", raw.readResponse().body());
+                assertEquals("hello from GET /hello?p=2", raw.readResponse().body());
+            }
+            // A moved visitor that leaves mid-response still cancels the local request.
+            local.ticksStarted = new java.util.concurrent.CountDownLatch(1);
+            local.ticksCancelled = new java.util.concurrent.CountDownLatch(1);
+            RawHttp last = visitors.getLast();
+            last.send("GET /ticks HTTP/1.1\r\n" + host + "\r\n");
+            assertTrue(new String(last.input().readNBytes(20), StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
+            assertTrue(local.ticksStarted.await(5, TimeUnit.SECONDS));
+            last.close();
+            assertTrue(local.ticksCancelled.await(5, TimeUnit.SECONDS), "local service never saw the cancellation");
+        } finally {
+            for (RawHttp raw : visitors) {
+                raw.close();
+            }
+        }
+    }
+
+    @Test
     void largeUploadAndDownloadStreamWithBoundedMemory() throws Exception {
         long size = 128L * 1024 * 1024;
         MemoryWatch watch = MemoryWatch.start();

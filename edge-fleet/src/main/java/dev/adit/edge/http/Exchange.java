@@ -394,6 +394,14 @@ final class Exchange {
         }
     }
 
+    /**
+     * The event loop of the agent link (or peer connection) that served this exchange, once a
+     * stream was opened: the loop a keep-alive visitor should live on for its next request.
+     */
+    Optional<io.netty.channel.EventLoop> upstreamLoop() {
+        return stream == null ? Optional.empty() : Optional.of(stream.parent().eventLoop());
+    }
+
     boolean visitorWritable() {
         return visitor.channel().isWritable();
     }

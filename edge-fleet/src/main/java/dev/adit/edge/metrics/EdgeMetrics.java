@@ -19,6 +19,7 @@ public final class EdgeMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final Counter cancelled;
+    private final Counter visitorMoves;
     /** One timer per status class (1xx..5xx, and 4xx for 499), built once: a registry lookup per request costs more than the recording. */
     private final Timer[] durationByClass = new Timer[6];
 
@@ -36,6 +37,9 @@ public final class EdgeMetrics {
                 .description("Response body bytes to visitors").register(registry);
         cancelled = Counter.builder("adit.edge.requests.cancelled")
                 .description("Requests abandoned by the visitor before the response ended").register(registry);
+        visitorMoves = Counter.builder("adit.edge.visitor.loop.moves")
+                .description("Keep-alive visitor connections moved onto the event loop of the agent link serving them")
+                .register(registry);
         for (int c = 1; c < durationByClass.length; c++) {
             durationByClass[c] = Timer.builder("adit.edge.request.duration")
                     .description("Time from the request line to the end of the response")
@@ -69,6 +73,15 @@ public final class EdgeMetrics {
 
     public void cancelled() {
         cancelled.increment();
+    }
+
+    public void visitorMoved() {
+        visitorMoves.increment();
+    }
+
+    /** Visitor connections moved onto their agent link's event loop since the edge started. */
+    public long visitorMoves() {
+        return (long) visitorMoves.count();
     }
 
     public void requestCompleted(int status, long nanos, long in, long out) {
