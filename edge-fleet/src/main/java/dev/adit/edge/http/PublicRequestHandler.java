@@ -278,7 +278,10 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
                     edge.metrics().visitorMoved();
                     moved(channel);
                 } else {
+                    // Only when the target loop is shutting down. An unregistered channel fires no
+                    // channelInactive, so the connection is counted out here.
                     log.debug("visitor connection {} could not move loops: {}", channel.remoteAddress(), joined.cause().toString());
+                    edge.metrics().visitorDisconnected();
                     channel.unsafe().closeForcibly();
                 }
             });
