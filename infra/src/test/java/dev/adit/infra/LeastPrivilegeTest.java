@@ -96,24 +96,26 @@ class LeastPrivilegeTest {
 
     @Test
     void edgeTaskRoleMayReadThePublicCertificatesSecretAndNoOther() {
-        Map<String, Object> read = statement("EdgePublicTlsSecretRead");
-        assertEquals(List.of("secretsmanager:GetSecretValue"), actions(read));
-        assertEquals(List.of(SynthesizedStack.PUBLIC_TLS_SECRET), resources(read));
-        assertTrue(rolesOf("EdgePublicTlsSecretRead").matches("\\[\\{Ref=EdgeTaskTaskRole[0-9A-F]+}]"), rolesOf("EdgePublicTlsSecretRead"));
+        assertReadsOnlyThisSecret("EdgePublicTlsSecretRead", SynthesizedStack.PUBLIC_TLS_SECRET, "EdgeTaskTaskRole");
     }
 
     @Test
     void apiFunctionMayReadTheCaSecretAndNoOther() {
-        Map<String, Object> read = statement("ApiCaSecretRead");
-        assertEquals(List.of("secretsmanager:GetSecretValue"), actions(read));
-        assertEquals(List.of(SynthesizedStack.CA_SECRET), resources(read));
-        assertTrue(rolesOf("ApiCaSecretRead").matches("\\[\\{Ref=ApiFunctionServiceRole[0-9A-F]+}]"), rolesOf("ApiCaSecretRead"));
+        assertReadsOnlyThisSecret("ApiCaSecretRead", SynthesizedStack.CA_SECRET, "ApiFunctionServiceRole");
         // the stream consumer signs nothing and reads no secret
         for (Map<String, Object> statement : statements()) {
             if (resources(statement).contains(SynthesizedStack.CA_SECRET)) {
                 assertEquals("ApiCaSecretRead", statement.get("Sid"));
             }
         }
+    }
+
+    /** The statement lets exactly one role (by its logical-id prefix) read exactly one secret, and nothing else. */
+    private void assertReadsOnlyThisSecret(String sid, String secretArn, String roleLogicalIdPrefix) {
+        Map<String, Object> read = statement(sid);
+        assertEquals(List.of("secretsmanager:GetSecretValue"), actions(read));
+        assertEquals(List.of(secretArn), resources(read));
+        assertTrue(rolesOf(sid).matches("\\[\\{Ref=" + roleLogicalIdPrefix + "[0-9A-F]+}]"), rolesOf(sid));
     }
 
     @Test
