@@ -1,5 +1,6 @@
 package dev.adit.agent;
 
+import dev.adit.protocol.HeaderNames;
 import dev.adit.protocol.TunnelHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -7,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -16,7 +16,6 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 
 import java.util.Iterator;
@@ -146,11 +145,11 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
     private static Http2Headers toHttp2(HttpResponse response) {
         // The HTTP/1.1 decoder validated names and values; the edge validates again what it passes on.
         Http2Headers h = new DefaultHttp2Headers(false).status(response.status().codeAsText());
-        Set<String> named = TunnelHeaders.namedByConnection(response.headers().getAll(HttpHeaderNames.CONNECTION));
+        Set<String> named = TunnelHeaders.namedByConnection(response.headers());
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = response.headers().iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             if (!TunnelHeaders.dropAtHop(e.getKey(), named)) {
-                h.add(AsciiString.of(e.getKey()).toLowerCase(), e.getValue());
+                h.add(HeaderNames.lowerCase(e.getKey()), e.getValue());
             }
         }
         return h;

@@ -1,8 +1,13 @@
 package dev.adit.protocol;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -50,7 +55,38 @@ public final class TunnelHeaders {
                 return true;
             }
         }
-        return !namedByConnection.isEmpty() && namedByConnection.contains(name.toString().toLowerCase(Locale.ROOT));
+        for (String named : namedByConnection) {
+            if (AsciiString.contentEqualsIgnoreCase(named, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The header names an HTTP/2 message's Connection header lists, lowercased (a well-behaved peer
+     * sends none: Connection is hop-by-hop). Allocates nothing when there is none.
+     */
+    public static Set<String> namedByConnection(Http2Headers headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return Set.of();
+        }
+        return namedByConnection(headers.getAll(HttpHeaderNames.CONNECTION).stream().map(CharSequence::toString).toList());
+    }
+
+    /**
+     * The header names an HTTP/1.1 message's Connection header lists, lowercased. Allocates no set
+     * for the usual cases: no Connection header, or a lone {@code keep-alive} (hop-by-hop anyway).
+     */
+    public static Set<String> namedByConnection(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return Set.of();
+        }
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
+        if (values.size() == 1 && HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(values.get(0).strip())) {
+            return Set.of();
+        }
+        return namedByConnection(values);
     }
 
     /** The header names listed in Connection values, lowercased. */

@@ -1,5 +1,6 @@
 package dev.adit.edge.http;
 
+import dev.adit.protocol.HeaderNames;
 import dev.adit.protocol.TunnelHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -46,14 +47,14 @@ final class HeaderMapping {
         h.scheme(scheme);
         h.authority(host);
         h.path(originForm(request.uri()));
-        Set<String> named = TunnelHeaders.namedByConnection(request.headers().getAll(HttpHeaderNames.CONNECTION));
+        Set<String> named = TunnelHeaders.namedByConnection(request.headers());
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
             if (TunnelHeaders.dropAtHop(name, named) || replacedByEdge(name)) {
                 continue;
             }
-            h.add(AsciiString.of(name).toLowerCase(), e.getValue());
+            h.add(HeaderNames.lowerCase(name), e.getValue());
         }
         String ip = client.getHostAddress();
         h.set("x-forwarded-for", ip);
@@ -93,7 +94,7 @@ final class HeaderMapping {
     static HttpResponse downstreamResponse(Http2Headers h, HttpRequest request, boolean keepAlive) {
         int code = h.status() == null ? 502 : Integer.parseInt(h.status().toString());
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code));
-        Set<String> named = TunnelHeaders.namedByConnection(h.getAll("connection").stream().map(CharSequence::toString).toList());
+        Set<String> named = TunnelHeaders.namedByConnection(h);
         for (Map.Entry<CharSequence, CharSequence> e : h) {
             CharSequence name = e.getKey();
             if ((name.length() > 0 && name.charAt(0) == ':') || TunnelHeaders.dropAtHop(name, named)) {
