@@ -50,7 +50,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     private final Consumer<CompletedRequest> onRequest;
     private final long startedNanos = System.nanoTime();
     /** Frames that arrived before the local connection was up: at most one read's worth. */
-    private final ArrayDeque<Object> early = new ArrayDeque<>();
+    private final ArrayDeque<Object> early = new ArrayDeque<>(2);
 
     private ChannelHandlerContext stream;
     private Channel local;

@@ -45,11 +45,16 @@ public final class AgentRegistry {
         if (sessions == null) {
             return Optional.empty();
         }
-        List<AgentSession> active = sessions.stream().filter(AgentSession::isActive).toList();
-        if (active.isEmpty()) {
-            return Optional.empty();
+        // Runs for every request: walk the list from the rotating start instead of building a filtered copy.
+        Object[] all = sessions.toArray();
+        int start = Math.floorMod(roundRobin.getAndIncrement(), Math.max(all.length, 1));
+        for (int i = 0; i < all.length; i++) {
+            AgentSession candidate = (AgentSession) all[(start + i) % all.length];
+            if (candidate.isActive()) {
+                return Optional.of(candidate);
+            }
         }
-        return Optional.of(active.get(Math.floorMod(roundRobin.getAndIncrement(), active.size())));
+        return Optional.empty();
     }
 
     public List<AgentSession> sessions(String tunnelId) {

@@ -59,7 +59,7 @@ final class Exchange {
     private final boolean keepAlive;
     private final long startedNanos = System.nanoTime();
     /** Request pieces that arrived before the stream was open; at most one socket read's worth. */
-    private final ArrayDeque<Object> early = new ArrayDeque<>();
+    private final ArrayDeque<Object> early = new ArrayDeque<>(2);
 
     private Optional<TunnelRoute> route = Optional.empty();
     /** While a batch of response frames is handled: write, and flush once at its end. */
@@ -471,6 +471,11 @@ final class Exchange {
         if (timeout != null) {
             timeout.cancel(false);
         }
+    }
+
+    /** Whether the caller runs on the visitor's event loop. */
+    boolean onVisitorLoopNow() {
+        return visitor.executor().inEventLoop();
     }
 
     void onVisitorLoop(Runnable task) {

@@ -179,15 +179,25 @@ final class PublicRequestHandler extends ChannelInboundHandlerAdapter implements
             }
             return Optional.of(new Refusal(400, "bad_request", "the request is malformed: " + cause.getMessage()));
         }
-        List<String> hostHeaders = request.headers().getAll(HttpHeaderNames.HOST);
-        if (hostHeaders.size() != 1) {
+        if (count(request.headers(), HttpHeaderNames.HOST) != 1) {
             return Optional.of(new Refusal(400, "bad_request", "the request needs exactly one Host header"));
         }
-        List<String> te = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!te.isEmpty() && (te.size() != 1 || !te.getFirst().strip().equalsIgnoreCase("chunked"))) {
-            return Optional.of(new Refusal(400, "bad_request", "only Transfer-Encoding: chunked is accepted"));
+        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            List<String> te = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+            if (te.size() != 1 || !te.getFirst().strip().equalsIgnoreCase("chunked")) {
+                return Optional.of(new Refusal(400, "bad_request", "only Transfer-Encoding: chunked is accepted"));
+            }
         }
         return Optional.empty();
+    }
+
+    /** How many times {@code name} occurs, without the list {@code getAll} builds (this runs per request). */
+    private static int count(io.netty.handler.codec.http.HttpHeaders headers, CharSequence name) {
+        int n = 0;
+        for (java.util.Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(name); it.hasNext(); it.next()) {
+            n++;
+        }
+        return n;
     }
 
     private static boolean isWebSocketUpgrade(HttpRequest request) {

@@ -35,7 +35,14 @@ final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handOver() {
-        if (!batch.isEmpty()) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (exchange.onVisitorLoopNow()) {
+            // the visitor lives on this loop (it moved here): hand over in place and keep the list
+            exchange.onResponseFrames(batch);
+            batch.clear();
+        } else {
             List<Object> frames = batch;
             batch = new ArrayList<>();
             exchange.onVisitorLoop(() -> exchange.onResponseFrames(frames));
