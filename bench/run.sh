@@ -96,6 +96,10 @@ for d in classes test-classes; do cp -r "$ROOT/edge-fleet/target/$d" "$W/$d" || 
 CP="$W/test-classes:$W/classes:$(cat "$W/cp.txt")"
 # the flags ./adit runs with (no leak tracking), plus any given for an experiment
 JLOG="-Dlogback.configurationFile=$ROOT/bench/logback-bench.xml -Dio.netty.leakDetection.level=disabled ${ADIT_BENCH_JAVA_OPTS:-}"
+# Netty turns sun.misc.Unsafe off by default on Java 25+ (copies then go through ByteBuffer views);
+# on the Java 21 image the edge ships in, it is on. ./adit passes the same flag.
+JAVA_MAJOR="$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}' | cut -d. -f1)"
+[ "${JAVA_MAJOR:-21}" -ge 24 ] && JLOG="--sun-misc-unsafe-memory-access=allow $JLOG"
 
 # ------------------------------------------------------------------ helpers
 wait_port() { # host port seconds
