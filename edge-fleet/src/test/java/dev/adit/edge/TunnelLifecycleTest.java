@@ -157,12 +157,15 @@ class TunnelLifecycleTest {
              Agent a = new Agent(env.agentConfig(tunnel, local.port()).withOnRequest(r -> first.incrementAndGet())).start();
              Agent b = new Agent(env.agentConfig(tunnel, local.port()).withOnRequest(r -> second.incrementAndGet())).start()) {
             assertTrue(a.awaitConnected(Duration.ofSeconds(10)) && b.awaitConnected(Duration.ofSeconds(10)));
+            long movesBefore = env.edge.metrics().visitorMoves();
             for (int i = 0; i < 10; i++) {
                 assertEquals(200, get(tunnel).statusCode());
             }
             assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> first.get() + second.get() == 10));
             assertEquals(5, first.get());
             assertEquals(5, second.get());
+            // the keep-alive client alternates between the two links: it must not chase them from loop to loop
+            assertEquals(movesBefore, env.edge.metrics().visitorMoves());
         }
     }
 

@@ -57,6 +57,12 @@ public final class AgentRegistry {
         return Optional.empty();
     }
 
+    /** How many agent connections this edge holds for the tunnel, active or draining; copies nothing. */
+    public int count(String tunnelId) {
+        List<AgentSession> sessions = byTunnel.get(tunnelId);
+        return sessions == null ? 0 : sessions.size();
+    }
+
     public List<AgentSession> sessions(String tunnelId) {
         return List.copyOf(byTunnel.getOrDefault(tunnelId, List.of()));
     }

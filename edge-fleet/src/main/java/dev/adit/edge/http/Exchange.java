@@ -72,6 +72,8 @@ final class Exchange {
     private boolean done;
     private boolean recorded;
     private boolean viaPeer;
+    /** The agent link that served this request was the tunnel's only one on this edge. */
+    private boolean soleLink;
     private int status;
     private long bytesIn;
     private long bytesOut;
@@ -126,6 +128,7 @@ final class Exchange {
         route = found;
         Optional<AgentSession> session = edge.agents().pick(found.get().id());
         if (session.isPresent()) {
+            soleLink = edge.agents().count(found.get().id()) == 1;
             openStream(handler -> session.get().openStream(handler));
             return;
         }
@@ -398,8 +401,16 @@ final class Exchange {
      * The event loop of the agent link (or peer connection) that served this exchange, once a
      * stream was opened: the loop a keep-alive visitor should live on for its next request.
      */
+    /**
+     * The event loop a keep-alive visitor should move to: the loop of the connection that served
+     * this request, when the next request will most likely take the same one. Not with several
+     * agent links for the tunnel here: round robin would send the visitor to another loop each time.
+     */
     Optional<io.netty.channel.EventLoop> upstreamLoop() {
-        return stream == null ? Optional.empty() : Optional.of(stream.parent().eventLoop());
+        if (stream == null || !(soleLink || viaPeer)) {
+            return Optional.empty();
+        }
+        return Optional.of(stream.parent().eventLoop());
     }
 
     boolean visitorWritable() {
