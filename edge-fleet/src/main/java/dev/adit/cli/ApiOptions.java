@@ -18,7 +18,18 @@ public final class ApiOptions {
     public URI apiUrl() {
         String value = apiUrl != null ? apiUrl
                 : Optional.ofNullable(System.getenv("ADIT_API_URL")).filter(s -> !s.isBlank()).orElse(DEFAULT_API_URL);
-        return URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        String trimmed = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (java.net.URISyntaxException e) {
+            throw new CliException("the API URL " + trimmed + " is not a URL: " + e.getReason());
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new CliException("the API URL must look like http://HOST:PORT or https://HOST, not " + trimmed
+                    + " (from " + (apiUrl != null ? "--api-url" : "ADIT_API_URL") + ")");
+        }
+        return uri;
     }
 
     public java.nio.file.Path configDirectory() {
