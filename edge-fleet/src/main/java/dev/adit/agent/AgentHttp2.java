@@ -30,6 +30,7 @@ final class AgentHttp2 {
         pipeline.addAfter("keepalive", "h2", Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxHeaderListSize(dev.adit.protocol.TunnelHeaders.MAX_HEADER_LIST_BYTES)
                         .initialWindowSize(STREAM_WINDOW)
                         .maxFrameSize(MAX_FRAME))
                 .gracefulShutdownTimeoutMillis(0)

@@ -72,7 +72,8 @@ final class LocalConnections {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                        c.pipeline().addLast(CODEC, new HttpClientCodec());
+                        c.pipeline().addLast(CODEC, new HttpClientCodec(new io.netty.handler.codec.http.HttpDecoderConfig()
+                                .setMaxHeaderSize(dev.adit.protocol.TunnelHeaders.MAX_HEADER_LIST_BYTES), false, false));
                         c.pipeline().addLast(RELAY, new Relay(pool, exchange));
                     }
                 })

@@ -31,6 +31,13 @@ public final class TunnelHeaders {
      */
     public static final AsciiString PASSTHROUGH = AsciiString.cached("adit-passthrough");
     public static final String PREFIX = "adit-";
+    /**
+     * The header block every hop of a tunnel accepts (SETTINGS_MAX_HEADER_LIST_SIZE on the agent link
+     * and between edges, the agent's HTTP/1.1 decoder for local responses): well above what the public
+     * listener lets in (16 KiB of headers plus the request line), so a request the edge accepted is never
+     * dropped further in, and a local server's large Set-Cookie or CSP headers pass.
+     */
+    public static final int MAX_HEADER_LIST_BYTES = 64 * 1024;
 
     private static final Set<String> HOP_BY_HOP = Set.of(
             "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization",

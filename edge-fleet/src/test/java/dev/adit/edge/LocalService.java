@@ -46,6 +46,11 @@ final class LocalService implements AutoCloseable {
             sorted.forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
             respond(ex, 200, b.toString());
         });
+        server.createContext("/big-headers", ex -> {
+            ex.getResponseHeaders().add("X-Big", "a".repeat(7000));
+            ex.getResponseHeaders().add("X-Big2", "b".repeat(5000));
+            respond(ex, 200, "big");
+        });
         server.createContext("/count", ex -> {
             long total = 0;
             byte[] buf = new byte[64 * 1024];

@@ -96,6 +96,21 @@ class TunnelTrafficTest {
     }
 
     @Test
+    void headersTheEdgeAcceptsPassEveryHopInBothDirections() throws Exception {
+        String big = "x".repeat(12_000); // over HTTP/2's default 8 KiB header list, under the edge's 16 KiB
+        HttpResponse<String> request = env.http.send(env.request(tunnel.name(), "/headers").header("X-Big", big)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, request.statusCode(), request.body());
+        assertTrue(request.body().contains("x-big: " + big + "\n"));
+
+        HttpResponse<String> response = env.http.send(env.request(tunnel.name(), "/big-headers").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(7000, response.headers().firstValue("x-big").orElseThrow().length());
+        assertEquals(5000, response.headers().firstValue("x-big2").orElseThrow().length());
+    }
+
+    @Test
     void forwardingHeadersAreSetByTheEdgeAndHopByHopHeadersStripped() throws Exception {
         HttpResponse<String> response = env.http.send(env.request(tunnel.name(), "/headers")
                 .header("X-Forwarded-For", "6.6.6.6")

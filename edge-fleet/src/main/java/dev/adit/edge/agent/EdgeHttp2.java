@@ -32,7 +32,7 @@ public final class EdgeHttp2 {
 
     static void install(ChannelPipeline pipeline, String after, Runnable onGoAway) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
-                .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW).maxFrameSize(MAX_FRAME).pushEnabled(false))
+                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(dev.adit.protocol.TunnelHeaders.MAX_HEADER_LIST_BYTES).initialWindowSize(STREAM_WINDOW).maxFrameSize(MAX_FRAME).pushEnabled(false))
                 // Revocation must be immediate: no graceful wait for streams in flight.
                 .gracefulShutdownTimeoutMillis(0)
                 // resets from the agent mirror local connections closing; no flood guard against our own agent

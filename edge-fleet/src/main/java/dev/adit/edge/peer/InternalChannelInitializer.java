@@ -25,7 +25,7 @@ public final class InternalChannelInitializer extends ChannelInitializer<SocketC
     @Override
     protected void initChannel(SocketChannel ch) {
         ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer()
-                .initialSettings(Http2Settings.defaultSettings().initialWindowSize(PeerConnections.STREAM_WINDOW).maxConcurrentStreams(10_000))
+                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(dev.adit.protocol.TunnelHeaders.MAX_HEADER_LIST_BYTES).initialWindowSize(PeerConnections.STREAM_WINDOW).maxConcurrentStreams(10_000))
                 .gracefulShutdownTimeoutMillis(0)
                 .build());
         ch.pipeline().addLast("h2-mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {

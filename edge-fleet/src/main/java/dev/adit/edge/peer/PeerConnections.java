@@ -68,7 +68,7 @@ public final class PeerConnections implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
-                                .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW).pushEnabled(false))
+                                .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(dev.adit.protocol.TunnelHeaders.MAX_HEADER_LIST_BYTES).initialWindowSize(STREAM_WINDOW).pushEnabled(false))
                                 .gracefulShutdownTimeoutMillis(0)
                                 .build());
                         ch.pipeline().addLast("h2-mux", new Http2MultiplexHandler(new ChannelInboundHandlerAdapter() {
