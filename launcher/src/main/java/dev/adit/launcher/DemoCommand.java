@@ -57,11 +57,25 @@ final class DemoCommand implements Callable<Integer> {
         }, "adit-demo-shutdown"));
         System.out.println(running.describe());
         String email = signIn(running);
-        System.out.println("Signed in as " + email + " (key saved for the adit CLI).");
+        Path cliConfig = cliConfigDirectory(running);
+        System.out.println("Signed in as " + email + (cliConfig.equals(CliConfig.defaultDirectory())
+                ? " (key saved for the adit CLI)."
+                : " (key saved in " + cliConfig + "; use --api-url " + running.apiUrl() + " --config-dir " + cliConfig + ")."));
         System.out.println("Try:  curl http://" + subdomain + ".localhost:" + running.edge().publicPort() + "/");
         System.out.println();
-        return new CommandLine(new ExposeCommand()).execute("--api-url", running.apiUrl(), "--subdomain", subdomain,
-                Integer.toString(target));
+        return new CommandLine(new ExposeCommand()).execute("--api-url", running.apiUrl(), "--config-dir",
+                cliConfigDirectory(running).toString(), "--subdomain", subdomain, Integer.toString(target));
+    }
+
+    /**
+     * The CLI's usual config when the demo's API is where the CLI looks by default, so `adit tunnels
+     * list` works next to it; otherwise one in the demo's data directory, so a demo on other ports
+     * never replaces the key the CLI uses for the default server.
+     */
+    private static Path cliConfigDirectory(LocalStack running) {
+        return running.apiUrl().equals(dev.adit.cli.ApiOptions.DEFAULT_API_URL)
+                ? CliConfig.defaultDirectory()
+                : running.stateDir().resolve("cli");
     }
 
     /** Logs the local demo user in, creating it on first use; its password stays in the data directory. */
@@ -83,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, account.toString());
         }
-        CliConfig config = CliConfig.load(CliConfig.defaultDirectory());
+        CliConfig config = CliConfig.load(cliConfigDirectory(running));
         config.apiKeyOnly(credentials.get("api_key").asText());
         config.save();
         return credentials.path("user").path("email").asText();

@@ -77,12 +77,15 @@ class DemoCommandTest {
             // the console is the product's own lines: no logging framework talking about itself
             assertTrue(out.stream().noneMatch(l -> l.contains("ch.qos.logback") || l.contains("logback.xml")), describe(out, err));
             assertTrue(err.stream().noneMatch(l -> l.contains("ch.qos.logback") || l.contains("logback.xml")), describe(out, err));
-            Path config = configDir.resolve("config.json");
-            assertTrue(Files.readString(config).contains("\"api_key\" : \"it_"), "the demo signs in for the CLI");
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
             Optional<Path> stateDir = out.stream().map(CA::matcher).filter(Matcher::find).findFirst()
                     .map(m -> Path.of(m.group(1)).getParent());
             assertTrue(stateDir.isPresent() && Files.isDirectory(stateDir.get()), describe(out, err));
+            // on ports other than the CLI's default, the demo's key must not replace the user's own
+            assertFalse(Files.exists(configDir.resolve("config.json")), "the demo overwrote the CLI's config");
+            Path config = stateDir.get().resolve("cli").resolve("config.json");
+            assertTrue(Files.readString(config).contains("\"api_key\" : \"it_"), "the demo signs in for the CLI");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+            assertTrue(out.stream().anyMatch(l -> l.contains("--config-dir " + config.getParent())), describe(out, err));
 
             demo.destroy(); // SIGTERM: what Ctrl-C does, through the same shutdown hooks
             assertTrue(demo.waitFor(30, TimeUnit.SECONDS), "the demo stops on Ctrl-C" + describe(out, err));
