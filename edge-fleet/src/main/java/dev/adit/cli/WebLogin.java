@@ -71,7 +71,7 @@ final class WebLogin {
             query.put("code_challenge", challenge(verifier));
             query.put("code_challenge_method", "S256");
             String url = api + "/v1/oauth/authorize?" + form(query);
-            out.println("Open this address in your browser to log in (waiting up to " + timeout.toMinutes() + " min):");
+            out.println("Open this address in your browser to log in (waiting up to " + human(timeout) + "):");
             out.println("  " + url);
             out.flush();
             if (openBrowser) {
@@ -81,7 +81,7 @@ final class WebLogin {
             try {
                 answer = callback.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new CliException("no answer from the browser within " + timeout.toMinutes() + " min; run the command again");
+                throw new CliException("no answer from the browser within " + human(timeout) + "; run the command again");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CliException("interrupted");
@@ -181,5 +181,10 @@ final class WebLogin {
                 // a server or a container: the printed address is the way
             }
         }
+    }
+
+    /** "5 min", "90 s": a timeout under a minute must not read as "0 min". */
+    static String human(java.time.Duration timeout) {
+        return timeout.toSecondsPart() == 0 && timeout.toMinutes() > 0 ? timeout.toMinutes() + " min" : timeout.toSeconds() + " s";
     }
 }
