@@ -45,7 +45,8 @@ public final class AgentRegistry {
         if (sessions == null) {
             return Optional.empty();
         }
-        // Runs for every request: walk the list from the rotating start instead of building a filtered copy.
+        // Runs for every request: one snapshot array of the copy-on-write list, walked from the rotating
+        // start, instead of a stream, a filtered list and a second lookup into it.
         Object[] all = sessions.toArray();
         int start = Math.floorMod(roundRobin.getAndIncrement(), Math.max(all.length, 1));
         for (int i = 0; i < all.length; i++) {
