@@ -298,6 +298,9 @@ public class AditStack extends Stack {
                 .topicName(routingTopicName())
                 .displayName("Adit routing changes (" + props.envName() + ")")
                 .enforceSsl(true)
+                // Encrypted at rest like the edges' queues. The AWS-managed key needs no key policy:
+                // the publisher's sns:Publish grant is enough, and SNS decrypts before delivering to SQS.
+                .masterKey(software.amazon.awscdk.services.kms.Alias.fromAliasName(this, "RoutingTopicKey", "alias/aws/sns"))
                 .build();
     }
 

@@ -27,6 +27,15 @@ class RoutingTopicTest {
     }
 
     @Test
+    void theTopicIsEncryptedAtRestWithTheAwsManagedKey() {
+        template.hasResourceProperties("AWS::SNS::Topic", Match.objectLike(Map.of(
+                "KmsMasterKeyId", Match.anyValue())));
+        Map<String, Map<String, Object>> topics = template.findResources("AWS::SNS::Topic");
+        String key = topics.values().iterator().next().get("Properties").toString();
+        assertTrue(key.contains("alias/aws/sns"), key);
+    }
+
+    @Test
     void noSubscriptionIsDeclaredBecauseEachEdgeSubscribesItsOwnQueue() {
         template.resourceCountIs("AWS::SNS::Subscription", 0);
     }
