@@ -47,7 +47,8 @@ public final class Agent implements AutoCloseable {
     private final AgentPassthrough passthrough;
     private final AtomicReference<AgentState> state = new AtomicReference<>(new AgentState.Connecting(0));
     private final Object stateChanged = new Object();
-    private volatile Consumer<AgentState> stateListener = s -> { };
+    private static final Consumer<AgentState> NO_LISTENER = s -> { };
+    private volatile Consumer<AgentState> stateListener = NO_LISTENER;
     private volatile Channel channel;
     private volatile Optional<AgentState.Refused> lastRefusal = Optional.empty();
     private volatile boolean closed;
@@ -70,7 +71,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Called on every state change, on a network thread: must not block. */
+    /**
+     * Called on every state change, on a network thread: must not block. A refusal by the edge is
+     * the listener's to show: it is logged (at WARN) only while no listener is set, so a console on
+     * top does not see it twice.
+     */
     public Agent onStateChange(Consumer<AgentState> listener) {
         this.stateListener = listener;
         return this;
@@ -127,7 +132,11 @@ public final class Agent implements AutoCloseable {
                 setState(new AgentState.Connected(accepted.connectionId()));
             }
             case Preface.Refused refused -> {
-                log.warn("edge refused tunnel {}: {} ({})", config.tunnelName(), refused.message(), refused.code());
+                if (stateListener == NO_LISTENER) {
+                    log.warn("edge refused tunnel {}: {} ({})", config.tunnelName(), refused.message(), refused.code());
+                } else {
+                    log.debug("edge refused tunnel {}: {} ({})", config.tunnelName(), refused.message(), refused.code());
+                }
                 AgentState.Refused state = new AgentState.Refused(refused.code(), refused.message());
                 lastRefusal = Optional.of(state);
                 setState(state);

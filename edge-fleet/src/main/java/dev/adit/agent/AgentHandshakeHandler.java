@@ -7,6 +7,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import java.util.function.Consumer;
  * edge sent after the line (its HTTP/2 preface) flows on to the codec.
  */
 final class AgentHandshakeHandler extends ByteToMessageDecoder {
+    private static final Logger log = LoggerFactory.getLogger(AgentHandshakeHandler.class);
     private final Preface.Hello hello;
     private final Runnable installHttp2;
     private final Consumer<Preface.Answer> onAnswer;
@@ -40,6 +43,17 @@ final class AgentHandshakeHandler extends ByteToMessageDecoder {
             }
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    /**
+     * Before the answer, an exception is a failed TLS handshake (already answered as {@code tls_failed}
+     * above) or a broken connection: the connection closes and the agent retries. Passed on, it would
+     * reach the pipeline's tail, which logs it with a stack trace, a second report of the same failure.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("agent connection to the edge failed before the edge's answer: {}", cause.toString());
+        ctx.close();
     }
 
     @Override

@@ -68,6 +68,8 @@ public final class ExposeCommand implements Callable<Integer> {
     /** Whether the edge admitted this run's agent at least once. */
     private volatile boolean everConnected;
     private volatile boolean stopping;
+    /** Set once "Disconnected." is printed: Ctrl-C after a stop of our own must not say it again. */
+    private final java.util.concurrent.atomic.AtomicBoolean disconnected = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int exitCode;
     /** Set while a refused connect secret is being dealt with, so the agent's retries do not pile up. */
     private final java.util.concurrent.atomic.AtomicBoolean secretRefusal = new java.util.concurrent.atomic.AtomicBoolean();
@@ -130,6 +132,9 @@ public final class ExposeCommand implements Callable<Integer> {
         Agent running = agent;
         if (running != null) {
             running.shutdown(Duration.ofSeconds(2));
+            if (disconnected.compareAndSet(false, true)) {
+                out.println("Disconnected.");
+            }
         }
         stop.countDown();
     }
@@ -158,12 +163,17 @@ public final class ExposeCommand implements Callable<Integer> {
         }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    /** An agent whose state changes reach the console only while it is the current one. */
+    /**
+     * An agent whose state changes reach the console only while it is the current one; each change
+     * comes with the state this agent left (a replaced agent's states say nothing about this one).
+     */
     private Agent newAgent(AgentConfig config) {
         Agent created = new Agent(config);
+        java.util.concurrent.atomic.AtomicReference<AgentState> previous = new java.util.concurrent.atomic.AtomicReference<>();
         created.onStateChange(state -> {
+            AgentState before = previous.getAndSet(state);
             if (created == agent) {
-                onState(state);
+                onState(before, state);
             }
         });
         return created;
@@ -227,7 +237,7 @@ public final class ExposeCommand implements Callable<Integer> {
         return new Prepared(tunnel.get("id").asText(), secret, tunnel.path("url").asText(), TunnelCertificate.fingerprintOnFile(tunnel), false);
     }
 
-    private void onState(AgentState state) {
+    private void onState(AgentState before, AgentState state) {
         switch (state) {
             case AgentState.Connected c -> {
                 everConnected = true;
@@ -240,6 +250,8 @@ public final class ExposeCommand implements Callable<Integer> {
                 }
             }
             case AgentState.Refused r -> out.println("The edge refused the agent: " + r.message() + " (" + r.code() + "); retrying.");
+            case AgentState.Connecting c when before instanceof AgentState.Connected ->
+                    out.println("Connection to the edge lost; reconnecting.");
             case AgentState.Connecting c when c.attempt() > 1 -> out.println("Reconnecting (attempt " + c.attempt() + ")...");
             default -> { }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adit.agent.Agent;
 import dev.adit.agent.AgentConfig;
+import dev.adit.agent.AgentState;
 import dev.adit.cli.CliConfig;
 import dev.adit.cli.ExposeCommand;
 import dev.adit.edge.EdgeConfig;
@@ -33,12 +34,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The product as a person uses it: local stack, CLI agent, a local service, and curl-like visitors. */
@@ -196,6 +204,74 @@ class EndToEndTest {
             doomed.close();
             doomedClient.close();
         }
+    }
+
+    @Test
+    void theAgentsConsoleSaysWhenTheLinkDropsPrintsEachRefusalOnceAndSaysDisconnectedOnCtrlC(@TempDir Path configDir) throws Exception {
+        String key = signup();
+        ExposedPort.signIn(configDir, key);
+        String name = "console-" + UUID.randomUUID().toString().substring(0, 8);
+        String tunnel;
+        try (AditProcess adit = AditProcess.start(configDir, Integer.toString(local.port()), "--subdomain", name,
+                "--api-url", stack.apiUrl())) {
+            adit.awaitOut(l -> l.startsWith("Connected to the edge ("), Duration.ofSeconds(60), "the agent connects");
+            tunnel = "/v1/tunnels/" + api("GET", "/v1/tunnels", key).get("tunnels").get(0).get("id").asText();
+            // deleting the tunnel cuts the agent off, and the edge refuses it until the tunnel is restored
+            apiJson("DELETE", tunnel, key, null);
+            adit.awaitCount(l -> l.contains("(tunnel_not_active)"), 2, Duration.ofSeconds(30), "the refusals are shown");
+            apiJson("POST", tunnel + "/restore", key, null);
+            adit.awaitCount(l -> l.startsWith("Connected to the edge ("), 2, Duration.ofSeconds(60), "the agent is back once restored");
+
+            assertTrue(adit.interrupt(Duration.ofSeconds(30)), "Ctrl-C ends the agent" + adit.describe());
+            List<String> out = adit.out();
+            assertEquals("Disconnected.", out.getLast(), adit.describe());
+            String lost = "Connection to the edge lost; reconnecting.";
+            assertEquals(1, out.stream().filter(lost::equals).count(), "one drop, one line" + adit.describe());
+            int firstConnected = indexOf(out, l -> l.startsWith("Connected to the edge ("));
+            int firstAttempt = indexOf(out, l -> l.startsWith("Reconnecting (attempt "));
+            assertTrue(firstConnected < out.indexOf(lost) && out.indexOf(lost) < firstAttempt, adit.describe());
+            long refusals = out.stream().filter(l -> l.contains("(tunnel_not_active)")).count();
+            long attempts = out.stream().filter(l -> l.startsWith("Reconnecting (attempt ")).count();
+            assertTrue(refusals <= attempts, "one line per refusal" + adit.describe());
+            assertTrue(adit.err().stream().noneMatch(l -> l.contains("not active") || l.contains("refused")),
+                    "a refusal is printed once, on the console, not again by a logger" + adit.describe());
+        }
+        awaitTrue(() -> !apiUnchecked("GET", tunnel, key).get("currently_connected").asBoolean(), Duration.ofSeconds(5),
+                "the agent disconnected from the edge");
+    }
+
+    @Test
+    void aFailedTlsHandshakeWithTheEdgeReachesTheAgentsListenerAndIsNotLoggedAsWell() throws Exception {
+        // an agent that trusts some other CA: the edge's certificate fails verification on every attempt
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        X509Certificate stranger = ((X509TrustManager) factory.getTrustManagers()[0]).getAcceptedIssuers()[0];
+        List<AgentState> states = new CopyOnWriteArrayList<>();
+        Agent agent = new Agent(new AgentConfig("localhost", stack.edge().agentPort(), "nobody", "no-secret", List.of(stranger),
+                "127.0.0.1", local.port(), null, Duration.ofMillis(20), Duration.ofMillis(100)));
+        agent.onStateChange(states::add);
+        PrintStream err = System.err;
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+            agent.start();
+            awaitTrue(() -> states.stream().filter(s -> s instanceof AgentState.Refused r && r.code().equals("tls_failed")).count() >= 2,
+                    Duration.ofSeconds(10), "the listener hears of each failed handshake");
+        } finally {
+            agent.close();
+            System.setErr(err);
+        }
+        String text = logged.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("dev.adit.agent") || text.contains("exceptionCaught") || text.contains("SSLHandshakeException"), text);
+    }
+
+    private static int indexOf(List<String> lines, java.util.function.Predicate<String> wanted) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (wanted.test(lines.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private JsonNode apiJson(String method, String path, String key, String body) throws Exception {
