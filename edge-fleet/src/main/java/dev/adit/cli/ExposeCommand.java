@@ -302,9 +302,9 @@ public final class ExposeCommand implements Callable<Integer> {
         shutdown();
     }
 
+    /** One console line per request; a visitor who left before the answer shows as 499, as the agent reports it. */
     private void print(CompletedRequest r) {
-        String status = r.status() == CompletedRequest.CANCELLED ? "---" : Integer.toString(r.status());
-        out.printf("%s  %-7s %-40s %s  %d ms%s%n", LocalTime.now().format(CLOCK), r.method(), r.path(), status, r.duration().toMillis(),
+        out.printf("%s  %-7s %-40s %d  %d ms%s%n", LocalTime.now().format(CLOCK), r.method(), r.path(), r.status(), r.duration().toMillis(),
                 r.problem().map(p -> "  (" + p + ")").orElse(""));
     }
 

@@ -41,6 +41,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -263,6 +265,40 @@ class EndToEndTest {
         }
         String text = logged.toString(StandardCharsets.UTF_8);
         assertFalse(text.contains("dev.adit.agent") || text.contains("exceptionCaught") || text.contains("SSLHandshakeException"), text);
+    }
+
+    @Test
+    void aVisitorWhoLeavesBeforeTheAnswerShowsAs499InTheConsole(@TempDir Path configDir) throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        try (LocalSite slow = LocalSite.start(path -> {
+            arrived.countDown();
+            try {
+                answer.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "too late";
+        })) {
+            ExposedPort.signIn(configDir, signup());
+            String name = "gone-" + UUID.randomUUID().toString().substring(0, 8);
+            try (ExposedPort agent = ExposedPort.start(stack, configDir, "--subdomain", name, Integer.toString(slow.port()))) {
+                awaitTrue(() -> agent.console().contains("Connected to the edge ("), Duration.ofSeconds(20), "the agent connects");
+                try (Socket visitor = new Socket(InetAddress.getLoopbackAddress(), stack.edge().publicPort())) {
+                    visitor.getOutputStream().write(("GET /slow HTTP/1.1\r\nHost: " + name + ".localhost:" + stack.edge().publicPort()
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(arrived.await(10, TimeUnit.SECONDS), "the request reaches the local service");
+                } // the visitor goes away before the answer
+                try {
+                    awaitTrue(() -> agent.console().lines().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d  GET     /slow +499  \\d+ ms")),
+                            Duration.ofSeconds(10), "the console shows the cancelled request as 499");
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; console:\n" + agent.console(), e);
+                }
+            } finally {
+                answer.countDown();
+            }
+        }
     }
 
     private static int indexOf(List<String> lines, java.util.function.Predicate<String> wanted) {
