@@ -8,6 +8,8 @@ import java.util.Optional;
 /** Where the control API is and which key to use: flag, then environment, then the config file. */
 public final class ApiOptions {
     public static final String DEFAULT_API_URL = "http://127.0.0.1:8080";
+    /** The reason of a {@link CliException} when an OAuth login's refresh token is refused. */
+    public static final String LOGIN_ENDED = "login_ended";
 
     @Option(names = "--api-url", description = "Control API base URL (env ADIT_API_URL; default " + DEFAULT_API_URL + ").")
     String apiUrl;
@@ -52,7 +54,7 @@ public final class ApiOptions {
     public ControlApi authenticatedApi() {
         CliConfig config = config();
         String key = apiKey(config).orElseThrow(() ->
-                new CliException("not logged in: run `adit auth login --web`, `adit auth login -e EMAIL` or `adit auth set-key it_...`, or set ADIT_API_KEY"));
+                new CliException("not_logged_in", 4001, "not logged in: run `adit auth login --web`, `adit auth login -e EMAIL` or `adit auth set-key it_...`, or set ADIT_API_KEY"));
         if (System.getenv("ADIT_API_KEY") == null && refreshDue(config)) {
             key = refresh(config);
         }
@@ -72,7 +74,7 @@ public final class ApiOptions {
             config.save();
             return tokens.accessToken();
         } catch (ControlApi.ApiError refused) {
-            throw new CliException("the saved login has ended (" + refused.getMessage() + "); run `adit auth login --web` again");
+            throw new CliException(LOGIN_ENDED, 4001, "the saved login has ended (" + refused.getMessage() + "); run `adit auth login --web` again");
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.Optional;
 /** The control API as the CLI uses it: JSON over HTTP with a Bearer key. */
 public final class ControlApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The reason of a {@link CliException} when the API could not be reached or the exchange broke off. */
+    public static final String UNREACHABLE = "api_unreachable";
     private final URI base;
     private final Optional<String> apiKey;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -29,23 +31,29 @@ public final class ControlApi {
         return base;
     }
 
-    /** A refusal from the API: status, its error code and message. */
+    /** A refusal from the API: status, its error code and message, and the body it came in. */
     public static final class ApiError extends CliException {
         private final int status;
-        private final String error;
+        private final JsonNode body;
 
-        ApiError(int status, String error, String message) {
-            super(message);
+        ApiError(int status, JsonNode body, String message) {
+            super(body.path("error").asText("error"), body.path("code").isInt() ? body.get("code").asInt() : codeFor(status), message);
             this.status = status;
-            this.error = error;
+            this.body = body;
         }
 
         public int status() {
             return status;
         }
 
-        public String error() {
-            return error;
+        /** The API's own error body, extra fields ({@code required_scope}, {@code field}, {@code retry_after}) included. */
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode json() {
+            if (body instanceof com.fasterxml.jackson.databind.node.ObjectNode object && object.path("error").isTextual()
+                    && object.path("message").isTextual() && object.path("code").isInt()) {
+                return object.deepCopy();
+            }
+            return super.json(); // not the API's shape (an OAuth error, a proxy's page): the same fields, made here
         }
     }
 
@@ -94,14 +102,14 @@ public final class ControlApi {
             JsonNode json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 400) {
                 String message = describe.apply(json);
-                throw new ApiError(response.statusCode(), json.path("error").asText("error"),
-                        message.isBlank() ? "HTTP " + response.statusCode() : message);
+                throw new ApiError(response.statusCode(), json, message.isBlank() ? "HTTP " + response.statusCode() : message);
             }
             return json;
         } catch (ConnectException e) {
-            throw new CliException("cannot reach the Adit API at " + base + " (is `adit server` running? set --api-url or ADIT_API_URL)");
+            throw new CliException(UNREACHABLE, 5003, "cannot reach the Adit API at " + base
+                    + " (is `adit server` running? set --api-url or ADIT_API_URL)");
         } catch (IOException e) {
-            throw new CliException("talking to the Adit API at " + base + " failed: " + e.getMessage());
+            throw new CliException(UNREACHABLE, 5003, "talking to the Adit API at " + base + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");

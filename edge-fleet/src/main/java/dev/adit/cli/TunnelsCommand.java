@@ -67,7 +67,7 @@ public final class TunnelsCommand implements Runnable {
         @Override
         public void run() {
             ControlApi api = options.authenticatedApi();
-            JsonNode tunnel = api.tunnelNamed(name).orElseThrow(() -> new CliException(notFound()));
+            JsonNode tunnel = api.tunnelNamed(name).orElseThrow(() -> new CliException("not_found", 4004, notFound()));
             JsonNode answer = act(api, "/v1/tunnels/" + tunnel.get("id").asText());
             System.out.println(json ? answer.toPrettyString() : describe(answer));
         }

@@ -43,11 +43,29 @@ public final class Adit implements Runnable {
                 && java.util.Arrays.stream(args).anyMatch(a -> a.matches("\\d+"));
     }
 
+    /**
+     * Errors are one line on stderr: {@code adit: MESSAGE}, or with {@code --json} the control API's
+     * error body ({@code {"error":...,"message":...,"code":...}}), so that a script reading stdout
+     * as JSON gets nothing there and one that reads stderr can branch on {@code error}.
+     */
     static int run(String[] args) {
         CommandLine commandLine = new CommandLine(isExpose(args) ? new ExposeCommand() : new Adit());
+        CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            if (!java.util.Arrays.asList(arguments).contains("--json")) {
+                return usage.handleParseException(e, arguments);
+            }
+            e.getCommandLine().getErr().println(CliException.body("usage_error", e.getMessage(), 4000));
+            return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof CliException) {
-                cmd.getErr().println("adit: " + e.getMessage());
+            boolean json = cmd.getParseResult() != null && cmd.getParseResult().hasMatchedOption("--json");
+            if (e instanceof CliException problem) {
+                cmd.getErr().println(json ? problem.json() : "adit: " + e.getMessage());
+                return 1;
+            }
+            if (json) {
+                cmd.getErr().println(CliException.body("internal_error", "internal error in the CLI: " + e, 5000));
                 return 1;
             }
             throw e;

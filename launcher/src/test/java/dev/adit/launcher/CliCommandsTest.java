@@ -176,6 +176,66 @@ class CliCommandsTest {
         assertTrue(missing.err().contains("you have no tunnel named no-such-tunnel"), missing.err());
     }
 
+    /** A key of {@code owner}'s organization that holds only {@code scopes}. */
+    private static String keyWith(String owner, String... scopes) throws Exception {
+        String body = "{\"name\":\"narrow\",\"permissions\":[\"" + String.join("\",\"", scopes) + "\"]}";
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/auth/keys"))
+                .header("Authorization", "Bearer " + owner).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).get("key").asText();
+    }
+
+    @Test
+    void withJsonAnErrorIsTheApisErrorBodyOnStderrAndStdoutStaysEmpty(@TempDir Path config, @TempDir Path nobody) throws Exception {
+        Run notLoggedIn = adit(nobody, "tunnels", "list", "--json");
+        assertEquals(1, notLoggedIn.exit());
+        assertEquals("", notLoggedIn.out());
+        var error = onlyJsonLine(notLoggedIn.err());
+        assertEquals("not_logged_in", error.get("error").asText(), notLoggedIn.err());
+        assertTrue(error.get("message").asText().startsWith("not logged in"), notLoggedIn.err());
+        assertEquals(4001, error.get("code").asInt(), notLoggedIn.err());
+
+        String key = signup("cli-json-" + UUID.randomUUID() + "@example.test");
+        adit(config, "auth", "set-key", key);
+        Run missing = adit(config, "tunnels", "delete", "no-such-tunnel", "--json");
+        assertEquals(1, missing.exit());
+        assertEquals("", missing.out());
+        error = onlyJsonLine(missing.err());
+        assertEquals("not_found", error.get("error").asText(), missing.err());
+        assertEquals(4004, error.get("code").asInt(), missing.err());
+        assertTrue(error.get("message").asText().contains("no-such-tunnel"), missing.err());
+
+        // the API's own refusal is passed on as the API wrote it, extra fields included
+        String name = "json-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apiUrl() + "/v1/tunnels"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tunnel_name\":\"" + name + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        adit(config, "auth", "set-key", keyWith(key, "tunnels:read"));
+        Run forbidden = adit(config, "tunnels", "delete", name, "--json");
+        assertEquals(1, forbidden.exit());
+        assertEquals("", forbidden.out());
+        error = onlyJsonLine(forbidden.err());
+        assertEquals("forbidden", error.get("error").asText(), forbidden.err());
+        assertEquals(4003, error.get("code").asInt(), forbidden.err());
+        assertEquals("tunnels:delete", error.get("required_scope").asText(), forbidden.err());
+
+        Run usage = adit(config, "tunnels", "list", "--json", "--no-such-flag");
+        assertEquals(2, usage.exit());
+        assertEquals("", usage.out());
+        assertEquals("usage_error", onlyJsonLine(usage.err()).get("error").asText(), usage.err());
+
+        Run plain = adit(config, "tunnels", "delete", "no-such-tunnel");
+        assertEquals("adit: you have no tunnel named no-such-tunnel", plain.err().strip(), "without --json the error stays a sentence");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode onlyJsonLine(String err) throws Exception {
+        assertEquals(1, err.lines().count(), err);
+        var node = JSON.readTree(err);
+        assertTrue(node.isObject() && node.get("error").isTextual() && node.get("message").isTextual() && node.get("code").isInt(), err);
+        return node;
+    }
+
     @Test
     void anUnreachableApiIsExplained(@TempDir Path config) {
         PrintStream err = System.err;
