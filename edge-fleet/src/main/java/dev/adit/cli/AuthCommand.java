@@ -139,32 +139,41 @@ public final class AuthCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Show the key in use and whether it is valid.")
-    static final class Status implements Runnable {
+    @Command(name = "status", mixinStandardHelpOptions = true, description = {"Show the key in use and whether it is valid.",
+            "Exits 0 when it is, 1 when it is not or there is none."})
+    static final class Status implements java.util.concurrent.Callable<Integer> {
         @Mixin
         ApiOptions options;
 
         @Override
-        public void run() {
+        public Integer call() {
             CliConfig config = options.config();
             Optional<String> key = options.apiKey(config);
             if (key.isEmpty()) {
                 System.out.println("Not logged in. Run `adit auth login -e EMAIL` or `adit auth set-key it_...`.");
-                return;
+                return 1;
             }
             System.out.println("Current API Key: " + mask(key.get()));
+            JsonNode self;
             try {
-                JsonNode self = options.authenticatedApi().get("/v1/auth/key");
-                System.out.println("Status: Valid");
-                System.out.println("Expires: " + (config.refreshToken().isPresent() ? "refreshed by itself (OAuth login)"
-                        : self.path("expires_at").isTextual() ? self.get("expires_at").asText() : "Never"));
+                self = options.authenticatedApi().get("/v1/auth/key");
             } catch (CliException e) {
+                boolean refused = e instanceof ControlApi.ApiError answer ? answer.status() == 401 : e.error().equals(ApiOptions.LOGIN_ENDED);
+                if (!refused) {
+                    throw e; // unreachable, rate limited, failing: the API said nothing about the key
+                }
                 System.out.println("Status: Invalid (" + e.getMessage() + ")");
+                return 1;
             }
+            System.out.println("Status: Valid");
+            System.out.println("Expires: " + (config.refreshToken().isPresent() ? "refreshed by itself (OAuth login)"
+                    : self.path("expires_at").isTextual() ? self.get("expires_at").asText() : "Never"));
+            return 0;
         }
     }
 
-    @Command(name = "test", mixinStandardHelpOptions = true, description = "Check that the key works, or that it holds a scope.")
+    @Command(name = "test", mixinStandardHelpOptions = true, description = {"Check that the key works, or that it holds a scope.",
+            "Exits 0 when it does, 1 when it does not."})
     static final class Test implements java.util.concurrent.Callable<Integer> {
         @Mixin
         ApiOptions options;

@@ -187,6 +187,29 @@ class CliCommandsTest {
     }
 
     @Test
+    void authStatusAndTestExitNonZeroWhenTheKeyCannotDoTheJob(@TempDir Path config) throws Exception {
+        Run notLoggedIn = adit(config, "auth", "status");
+        assertEquals(1, notLoggedIn.exit(), notLoggedIn.out());
+        assertTrue(notLoggedIn.out().contains("Not logged in"), notLoggedIn.out());
+
+        assertEquals(0, adit(config, "auth", "set-key", "it_0000000000000000").exit()); // well-formed, never issued
+        Run invalid = adit(config, "auth", "status");
+        assertTrue(invalid.out().contains("Status: Invalid"), invalid.out());
+        assertEquals(1, invalid.exit(), "a script can tell that the key does not work: " + invalid.out());
+        assertEquals(1, adit(config, "auth", "test").exit());
+
+        String key = signup("cli-status-" + UUID.randomUUID() + "@example.test");
+        assertEquals(0, adit(config, "auth", "set-key", keyWith(key, "tunnels:read")).exit());
+        Run valid = adit(config, "auth", "status");
+        assertEquals(0, valid.exit(), valid.out() + valid.err());
+        assertTrue(valid.out().contains("Status: Valid"), valid.out());
+        Run missing = adit(config, "auth", "test", "--scope", "tunnels:write");
+        assertTrue(missing.out().contains("Permission 'tunnels:write' not granted"), missing.out());
+        assertEquals(1, missing.exit());
+        assertEquals(0, adit(config, "auth", "test", "--scope", "tunnels:read").exit());
+    }
+
+    @Test
     void withJsonAnErrorIsTheApisErrorBodyOnStderrAndStdoutStaysEmpty(@TempDir Path config, @TempDir Path nobody) throws Exception {
         Run notLoggedIn = adit(nobody, "tunnels", "list", "--json");
         assertEquals(1, notLoggedIn.exit());
