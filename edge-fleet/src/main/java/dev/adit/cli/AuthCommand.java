@@ -35,7 +35,8 @@ public final class AuthCommand implements Runnable {
         @Option(names = {"-e", "--email"}, description = "Your account's email address (password login).")
         String email;
 
-        @Option(names = "--password-stdin", description = "Read the password from standard input (for scripts).")
+        @Option(names = "--password-stdin", description = "Read the password from standard input (for scripts; "
+                + "without a terminal it is required).")
         boolean passwordStdin;
 
         @Option(names = "--org", paramLabel = "ORG_ID", description = "Act for this one of your organizations (password login; "
@@ -98,24 +99,32 @@ public final class AuthCommand implements Runnable {
             };
         }
 
+        /**
+         * From the console without echo; with --password-stdin, the first line of standard input. Without a
+         * console (input or output redirected) and without the flag it refuses rather than read a pipe
+         * that was perhaps not meant for it, or echo a typed password.
+         */
         private String readPassword() {
+            if (passwordStdin) {
+                try {
+                    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                    if (line == null || line.isEmpty()) {
+                        throw new CliException("no password on standard input");
+                    }
+                    return line;
+                } catch (IOException e) {
+                    throw new CliException("cannot read the password: " + e.getMessage());
+                }
+            }
             Console console = System.console();
-            if (!passwordStdin && console != null) {
-                char[] typed = console.readPassword("Password: ");
-                if (typed == null || typed.length == 0) {
-                    throw new CliException("no password given");
-                }
-                return new String(typed);
+            if (console == null) {
+                throw new CliException("no terminal to ask for the password; pipe it in with --password-stdin");
             }
-            try {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                if (line == null || line.isEmpty()) {
-                    throw new CliException("no password on standard input");
-                }
-                return line;
-            } catch (IOException e) {
-                throw new CliException("cannot read the password: " + e.getMessage());
+            char[] typed = console.readPassword("Password: ");
+            if (typed == null || typed.length == 0) {
+                throw new CliException("no password given");
             }
+            return new String(typed);
         }
     }
 

@@ -260,6 +260,26 @@ class CliCommandsTest {
     }
 
     @Test
+    void passwordLoginWithoutATerminalWantsPasswordStdinRatherThanReadingThePipe(@TempDir Path config) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.console() == null, "this JVM has a console");
+        String email = "cli-pipe-" + UUID.randomUUID() + "@example.test";
+        signup(email);
+        var in = System.in;
+        Run login;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("correct horse battery\n".getBytes(StandardCharsets.UTF_8)));
+            login = adit(config, "auth", "login", "-e", email);
+        } finally {
+            System.setIn(in);
+        }
+        assertEquals(1, login.exit(), login.out());
+        assertEquals(1, login.err().lines().count(), login.err());
+        assertTrue(login.err().startsWith("adit: ") && login.err().contains("--password-stdin"), login.err());
+        assertFalse(login.out().contains("Logged in"), login.out());
+        assertTrue(adit(config, "auth", "status").out().contains("Not logged in"));
+    }
+
+    @Test
     void anUnreachableApiIsExplained(@TempDir Path config) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
