@@ -93,6 +93,9 @@ public final class ExposeCommand implements Callable<Integer> {
         if (upstreamTls && !tlsMode.equals("passthrough")) {
             throw new CliException("--upstream-tls goes with --tls passthrough");
         }
+        if (subdomain != null && subdomain.isBlank()) {
+            throw new CliException("--subdomain is empty: give a tunnel name, or leave it out for a random one");
+        }
         ControlApi api = options.authenticatedApi();
         this.api = api;
         JsonNode edge = api.get("/v1/edge");

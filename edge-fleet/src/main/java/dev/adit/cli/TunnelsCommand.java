@@ -66,6 +66,9 @@ public final class TunnelsCommand implements Runnable {
 
         @Override
         public void run() {
+            if (name.isBlank()) {
+                throw new CliException("NAME is empty: give the name of one of your tunnels (`adit tunnels list` shows them)");
+            }
             ControlApi api = options.authenticatedApi();
             JsonNode tunnel = api.tunnelNamed(name).orElseThrow(() -> new CliException("not_found", 4004, notFound()));
             JsonNode answer = act(api, "/v1/tunnels/" + tunnel.get("id").asText());

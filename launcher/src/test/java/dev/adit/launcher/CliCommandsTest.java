@@ -280,6 +280,20 @@ class CliCommandsTest {
     }
 
     @Test
+    void anEmptyTunnelNameIsRefusedUpFront(@TempDir Path config) throws Exception {
+        adit(config, "auth", "set-key", signup("cli-empty-" + UUID.randomUUID() + "@example.test"));
+        Run expose = adit(config, "3000", "--subdomain", "");
+        assertEquals(1, expose.exit());
+        assertTrue(expose.err().startsWith("adit: --subdomain") && expose.err().contains("empty") && !expose.err().contains("  "), expose.err());
+        for (String action : new String[]{"delete", "restore"}) {
+            Run run = adit(config, "tunnels", action, " ");
+            assertEquals(1, run.exit());
+            assertTrue(run.err().startsWith("adit: ") && run.err().contains("empty") && !run.err().contains("named "), run.err());
+        }
+        assertTrue(adit(config, "tunnels", "list").out().contains("No tunnels yet"), "nothing was created");
+    }
+
+    @Test
     void anUnreachableApiIsExplained(@TempDir Path config) {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
