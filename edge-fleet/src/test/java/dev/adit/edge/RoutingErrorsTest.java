@@ -44,7 +44,9 @@ class RoutingErrorsTest {
     void hostOutsideTheDomainIs404() throws Exception {
         try (RawHttp raw = RawHttp.connect(env.edge.publicPort())) {
             raw.send("GET / HTTP/1.1\r\nHost: example.com\r\nAccept: application/json\r\n\r\n");
-            assertEquals(404, raw.readResponse().status());
+            RawHttp.Response r = raw.readResponse();
+            assertEquals(404, r.status());
+            assertTrue(r.body().contains("the host example.com names no tunnel: tunnels are reached at NAME.localhost"), r.body());
         }
     }
 

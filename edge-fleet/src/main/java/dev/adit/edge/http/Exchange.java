@@ -95,7 +95,8 @@ final class Exchange {
 
     void start() {
         if (tunnelName.isEmpty()) {
-            routed(Optional.empty()); // a host outside the domain names no tunnel
+            String which = host == null || host.isBlank() ? "this request" : "the host " + host;
+            fail(404, "tunnel_not_found", which + " names no tunnel: tunnels are reached at NAME." + edge.domain());
             return;
         }
         Optional<Optional<TunnelRoute>> cached = edge.directory().cached(tunnelName);
