@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Adit benchmark: direct vs nginx one-hop vs ssh -R vs Adit, side by side, on loopback only.
 #
-#   bench/run.sh [--rounds N] [--duration S] [--idle-tunnels N] [--prop-samples N]
+#   bench/run.sh [--rounds N] [--duration S] [--idle-tunnels N] [--idle-links K] [--prop-samples N]
 #                [--skip-build] [--skip-idle] [--skip-prop] [--skip-profile]
 #                [--skip-tls] [--only-tls] [--tls-rounds N] [--tls-time S]
 #
+# --idle-links: connections per idle tunnel (default 2, what `adit PORT` opens).
 # --only-tls: only the TLS comparison (edge TLS listener, edge mode vs passthrough vs direct nginx TLS:
 # handshakes/s and 100 MB download/upload over https); no wrk, ssh, proxy, idle, propagation, profile.
 #
@@ -15,13 +16,14 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-ROUNDS=2; DURATION=15; CONNS=64; THREADS=2; IDLE_N=10000; PROP_N=100; DL_RUNS=3; UL_RUNS=3
+ROUNDS=2; DURATION=15; CONNS=64; THREADS=2; IDLE_N=10000; IDLE_LINKS=2; PROP_N=100; DL_RUNS=3; UL_RUNS=3
 SKIP_BUILD=0; SKIP_IDLE=0; SKIP_PROP=0; SKIP_PROFILE=0; SKIP_TLS=0; ONLY_TLS=0; TLS_ROUNDS=2; TLS_TIME=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --idle-tunnels) IDLE_N=$2; shift 2 ;;
+    --idle-links) IDLE_LINKS=$2; shift 2 ;;
     --prop-samples) PROP_N=$2; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     --skip-idle) SKIP_IDLE=1; shift ;;
@@ -507,7 +509,7 @@ if [ $SKIP_IDLE -eq 0 ]; then
   H0=$(heap_used_kb $EDGE); R0=$(rss_kb $EDGE)
   log "idle: edge heap after GC with 0 tunnels: ${H0} KB (RSS ${R0} KB); connecting $IDLE_N agents"
   "$JAVA" -Xmx3g $JLOG -cp "$CP" dev.adit.bench.IdleAgents --edge-port $EDGE_AGENT_PORT --ca "$W/ca.pem" --tunnels $IDLE_N \
-    --concurrency 64 --connect-seconds 900 --hold-seconds 1500 >"$W/idle-agents.log" 2>&1 & PIDS+=($!); AGENTS=$!
+    --links-per-tunnel $IDLE_LINKS --concurrency 64 --connect-seconds 900 --hold-seconds 1500 >"$W/idle-agents.log" 2>&1 & PIDS+=($!); AGENTS=$!
   CONN_LINE=$(wait_line "$W/idle-agents.log" '^BENCH_AGENTS_CONNECTED' 1000) || { tail -20 "$W/idle-agents.log"; fail "idle agents"; }
   CONNECTED=$(echo "$CONN_LINE" | grep -oE 'connected=[0-9]+' | cut -d= -f2)
   log "idle: $CONN_LINE"
@@ -524,9 +526,12 @@ if [ $SKIP_IDLE -eq 0 ]; then
   H1=$(heap_used_kb $EDGE); R1=$(rss_kb $EDGE)
   "$JCMD" $EDGE GC.class_histogram 2>/dev/null >"$RAW/idle-edge-histogram.txt"
   "$JCMD" $EDGE VM.native_memory summary >/dev/null 2>&1 || true
-  PER=$(awk -v a=$H0 -v b=$H1 -v n=${SESS:-0} 'BEGIN{ if (n>0) printf "%.1f", (b-a)/n; else print "n/a"}')
-  RPER=$(awk -v a=$R0 -v b=$R1 -v n=${SESS:-0} 'BEGIN{ if (n>0) printf "%.1f", (b-a)/n; else print "n/a"}')
-  IDLE_SUMMARY="$SESS idle tunnels on one edge (agents reported: $CONN_LINE); edge live heap (class histogram after full GC) ${H0} KB -> ${H1} KB = **${PER} KiB/tunnel**; RSS ${R0} -> ${R1} KB = ${RPER} KiB/tunnel; CPU while idle: edge ${EDGE_IDLE_CPU} cores, DynamoDB Local ${DDB_IDLE_CPU} cores"
+  # a tunnel is IDLE_LINKS connections, as `adit PORT` opens them
+  TUNS=$(( ${SESS:-0} / IDLE_LINKS ))
+  PER=$(awk -v a=$H0 -v b=$H1 -v n=$TUNS 'BEGIN{ if (n>0) printf "%.1f", (b-a)/n; else print "n/a"}')
+  RPER=$(awk -v a=$R0 -v b=$R1 -v n=$TUNS 'BEGIN{ if (n>0) printf "%.1f", (b-a)/n; else print "n/a"}')
+  LPER=$(awk -v a=$H0 -v b=$H1 -v n=${SESS:-0} 'BEGIN{ if (n>0) printf "%.1f", (b-a)/n; else print "n/a"}')
+  IDLE_SUMMARY="$TUNS idle tunnels ($SESS connections, $IDLE_LINKS per tunnel as adit PORT opens them; ${LPER} KiB/connection) on one edge (agents reported: $CONN_LINE); edge live heap (class histogram after full GC) ${H0} KB -> ${H1} KB = **${PER} KiB/tunnel**; RSS ${R0} -> ${R1} KB = ${RPER} KiB/tunnel; CPU while idle: edge ${EDGE_IDLE_CPU} cores, DynamoDB Local ${DDB_IDLE_CPU} cores"
   echo "$IDLE_SUMMARY" >"$RAW/idle.txt"
   log "idle: $IDLE_SUMMARY"
   kill $AGENTS $EDGE $DDB 2>/dev/null

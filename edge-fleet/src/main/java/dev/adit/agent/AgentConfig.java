@@ -19,11 +19,17 @@ import java.util.function.Consumer;
  *                         the visitor's TLS with it and pipes the decrypted bytes to the local port
  * @param upstreamTls      for a passthrough tunnel: pipe the visitor's TLS bytes untouched to the local
  *                         port, where a TLS server answers them (ignored when {@code tunnelTls} is set)
+ * @param connections      how many connections the agent keeps to the edge for this tunnel (1 to
+ *                         {@link #MAX_CONNECTIONS}): the tunnel stays reachable while one of them
+ *                         reconnects, and the edge spreads requests over them (one event loop each)
  */
 public record AgentConfig(String edgeHost, int edgePort, String tunnelName, String connectSecret,
                           List<X509Certificate> trustAnchors, String localHost, int localPort,
                           Consumer<CompletedRequest> onRequest, Duration initialBackoff, Duration maxBackoff,
-                          Optional<TlsIdentity> tunnelTls, boolean upstreamTls) {
+                          Optional<TlsIdentity> tunnelTls, boolean upstreamTls, int connections) {
+    public static final int MAX_CONNECTIONS = 8;
+    /** What `adit PORT` opens unless told otherwise; the library's own default ({@link #of}) is one. */
+    public static final int CLI_CONNECTIONS = 2;
 
     public AgentConfig {
         Objects.requireNonNull(edgeHost);
@@ -35,6 +41,9 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
         trustAnchors = List.copyOf(trustAnchors);
         onRequest = onRequest == null ? r -> { } : onRequest;
         tunnelTls = tunnelTls == null ? Optional.empty() : tunnelTls;
+        if (connections < 1 || connections > MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("connections must be between 1 and " + MAX_CONNECTIONS + ", not " + connections);
+        }
     }
 
     /** Without passthrough TLS handling: raw-TLS streams are refused. */
@@ -42,7 +51,7 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
                        List<X509Certificate> trustAnchors, String localHost, int localPort,
                        Consumer<CompletedRequest> onRequest, Duration initialBackoff, Duration maxBackoff) {
         this(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort, onRequest,
-                initialBackoff, maxBackoff, Optional.empty(), false);
+                initialBackoff, maxBackoff, Optional.empty(), false, 1);
     }
 
     /** The usual case: local service on 127.0.0.1, backoff from 250 ms up to 30 s. */
@@ -54,18 +63,18 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
 
     public AgentConfig withOnRequest(Consumer<CompletedRequest> listener) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
-                listener, initialBackoff, maxBackoff, tunnelTls, upstreamTls);
+                listener, initialBackoff, maxBackoff, tunnelTls, upstreamTls, connections);
     }
 
     /** The same agent with another connect secret (the tunnel's secret was regenerated). */
     public AgentConfig withConnectSecret(String secret) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, secret, trustAnchors, localHost, localPort,
-                onRequest, initialBackoff, maxBackoff, tunnelTls, upstreamTls);
+                onRequest, initialBackoff, maxBackoff, tunnelTls, upstreamTls, connections);
     }
 
     public AgentConfig withBackoff(Duration initial, Duration max) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
-                onRequest, initial, max, tunnelTls, upstreamTls);
+                onRequest, initial, max, tunnelTls, upstreamTls, connections);
     }
 
     /**
@@ -74,13 +83,19 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
      */
     public AgentConfig withTunnelTls(TlsIdentity identity) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
-                onRequest, initialBackoff, maxBackoff, Optional.of(identity), false);
+                onRequest, initialBackoff, maxBackoff, Optional.of(identity), false, connections);
     }
 
     /** Passthrough tunnel, TLS ended by the local service: raw-TLS streams are piped to the local port untouched. */
     public AgentConfig withUpstreamTls(boolean enabled) {
         return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
-                onRequest, initialBackoff, maxBackoff, enabled ? Optional.empty() : tunnelTls, enabled);
+                onRequest, initialBackoff, maxBackoff, enabled ? Optional.empty() : tunnelTls, enabled, connections);
+    }
+
+    /** The same agent with {@code count} connections to the edge. */
+    public AgentConfig withConnections(int count) {
+        return new AgentConfig(edgeHost, edgePort, tunnelName, connectSecret, trustAnchors, localHost, localPort,
+                onRequest, initialBackoff, maxBackoff, tunnelTls, upstreamTls, count);
     }
 
     /** Whether this agent can serve raw-TLS (passthrough) streams. */
@@ -90,6 +105,6 @@ public record AgentConfig(String edgeHost, int edgePort, String tunnelName, Stri
 
     @Override
     public String toString() {
-        return "AgentConfig[edge=" + edgeHost + ":" + edgePort + ", tunnel=" + tunnelName + ", local=" + localHost + ":" + localPort + "]";
+        return "AgentConfig[edge=" + edgeHost + ":" + edgePort + ", tunnel=" + tunnelName + ", local=" + localHost + ":" + localPort + ", connections=" + connections + "]";
     }
 }

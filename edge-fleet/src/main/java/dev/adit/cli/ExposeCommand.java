@@ -52,6 +52,11 @@ public final class ExposeCommand implements Callable<Integer> {
             + "with a key made on this machine and a certificate from Adit's CA; default: ${DEFAULT-VALUE}).")
     String tlsMode;
 
+    @Option(names = "--connections", defaultValue = "" + AgentConfig.CLI_CONNECTIONS, description = "Connections to the edge for this tunnel, 1 to "
+            + AgentConfig.MAX_CONNECTIONS + " (default: ${DEFAULT-VALUE}): the tunnel stays up while one reconnects, and a busy "
+            + "tunnel uses more than one core at each end.")
+    int connections;
+
     @Option(names = "--upstream-tls", description = "With --tls passthrough: pass the TLS bytes untouched to a TLS server on PORT "
             + "(give it the key and certificate this command prints).")
     boolean upstreamTls;
@@ -93,6 +98,9 @@ public final class ExposeCommand implements Callable<Integer> {
         if (upstreamTls && !tlsMode.equals("passthrough")) {
             throw new CliException("--upstream-tls goes with --tls passthrough");
         }
+        if (connections < 1 || connections > AgentConfig.MAX_CONNECTIONS) {
+            throw new CliException("--connections must be between 1 and " + AgentConfig.MAX_CONNECTIONS);
+        }
         if (subdomain != null && subdomain.isBlank()) {
             throw new CliException("--subdomain is empty: give a tunnel name, or leave it out for a random one");
         }
@@ -106,7 +114,8 @@ public final class ExposeCommand implements Callable<Integer> {
             out.println("Warning: nothing listens on " + localHost + ":" + port + " yet; visitors get a 502 until it does.");
         }
         AgentConfig config = new AgentConfig(edge.path("agent_host").asText(), edge.path("agent_port").asInt(), name,
-                tunnel.secret(), trustAnchors(edge), localHost, port, this::print, Duration.ofMillis(250), Duration.ofSeconds(30));
+                tunnel.secret(), trustAnchors(edge), localHost, port, this::print, Duration.ofMillis(250), Duration.ofSeconds(30))
+                .withConnections(connections);
         Runnable renewing = () -> { };
         if (tlsMode.equals("passthrough")) {
             TunnelCertificate certificate = new TunnelCertificate(options.configDirectory(), options.apiUrl().getHost()

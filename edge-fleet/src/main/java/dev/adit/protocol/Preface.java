@@ -8,7 +8,7 @@ import java.util.Optional;
  * sides switch to HTTP/2 with reversed roles. docs/protocol.md describes the exchange.
  *
  * <pre>
- * agent: ADIT/1 {tunnel_name} {connect_secret}\n
+ * agent: ADIT/1 {tunnel_name} {connect_secret} [{agent_id}]\n
  * edge:  OK {connection_id}\n            (then the edge speaks HTTP/2 as the client)
  *    or  ERR {snake_case_code} {message}\n (then the edge closes)
  * </pre>
@@ -17,25 +17,39 @@ public final class Preface {
     public static final String VERSION = "ADIT/1";
     /** Longer lines are refused before being parsed: names are 63 chars, secrets well under 200. */
     public static final int MAX_LINE = 1024;
+    public static final int MAX_AGENT_ID = 64;
 
     private Preface() {
     }
 
-    /** What the agent presents. {@code toString} leaves the secret out so it can never be logged. */
-    public record Hello(String tunnelName, String connectSecret) {
+    /**
+     * What the agent presents. {@code agentId} names the agent process, the same on each of its
+     * connections, so the edge can tell one agent's several links from several agents (older agents
+     * send none). {@code toString} leaves the secret out so it can never be logged.
+     */
+    public record Hello(String tunnelName, String connectSecret, Optional<String> agentId) {
         public Hello {
             if (!isToken(tunnelName) || !isToken(connectSecret)) {
                 throw new IllegalArgumentException("tunnel name and secret must be non-empty printable ASCII without spaces");
             }
+            agentId = agentId == null ? Optional.empty() : agentId;
+            if (agentId.isPresent() && (!isToken(agentId.get()) || agentId.get().length() > MAX_AGENT_ID)) {
+                throw new IllegalArgumentException("an agent id is printable ASCII without spaces, at most " + MAX_AGENT_ID + " chars");
+            }
+        }
+
+        public Hello(String tunnelName, String connectSecret) {
+            this(tunnelName, connectSecret, Optional.empty());
         }
 
         public byte[] encode() {
-            return (VERSION + " " + tunnelName + " " + connectSecret + "\n").getBytes(StandardCharsets.US_ASCII);
+            return (VERSION + " " + tunnelName + " " + connectSecret + agentId.map(id -> " " + id).orElse("") + "\n")
+                    .getBytes(StandardCharsets.US_ASCII);
         }
 
         @Override
         public String toString() {
-            return "Hello[tunnelName=" + tunnelName + "]";
+            return "Hello[tunnelName=" + tunnelName + agentId.map(id -> ", agentId=" + id).orElse("") + "]";
         }
     }
 
@@ -60,11 +74,11 @@ public final class Preface {
 
     public static Optional<Hello> parseHello(String line) {
         String[] parts = line.strip().split(" ");
-        if (parts.length != 3 || !parts[0].equals(VERSION)) {
+        if (parts.length < 3 || parts.length > 4 || !parts[0].equals(VERSION)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Hello(parts[1], parts[2]));
+            return Optional.of(new Hello(parts[1], parts[2], parts.length == 4 ? Optional.of(parts[3]) : Optional.empty()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * stack       --upstream-port P [--public-port N] [--agent-port N] [--admin-port N] [--max-seconds S]
  *             [--tls-port N --tls-dir DIR]
- *             DynamoDB Local in memory + table + tunnel "bench" + edge + one Agent to 127.0.0.1:P.
+ *             [--connections N]
+ *             DynamoDB Local in memory + table + tunnel "bench" + edge + one Agent to 127.0.0.1:P with
+ *             N links (default: as many as `adit PORT` opens).
  *             With --tls-port/--tls-dir also the edge's public TLS listener (leaf for bench.localhost),
  *             a passthrough tunnel "benchpt" whose Agent ends TLS itself (withTunnelTls), and
  *             DIR/ca.pem, DIR/direct-chain.pem, DIR/direct-key.pem for a direct TLS server.
@@ -159,15 +161,16 @@ public final class BenchStack {
                 new DynamoStreamRoutingFeed(dynamo, db.streamsClient(), TABLE, FEED_POLL)).start();
         Seeded t = seed(dynamo, "bench", "org-bench", SECRET_PREFIX + "main");
         List<Agent> agents = new ArrayList<>();
+        // as many links as `adit PORT` opens by default
         agents.add(new Agent(AgentConfig.of("localhost", edge.agentPort(), t.name, t.secret,
-                List.of(ca.certificate()), upstream)).start());
+                List.of(ca.certificate()), upstream).withConnections(intOpt(o, "connections", AgentConfig.CLI_CONNECTIONS))).start());
         if (tls) {
             Seeded pt = seed(dynamo, "benchpt", "org-benchpt", SECRET_PREFIX + "passthrough", "passthrough");
             agents.add(new Agent(AgentConfig.of("localhost", edge.agentPort(), pt.name, pt.secret,
                     List.of(ca.certificate()), upstream).withTunnelTls(passthroughLeaf)).start());
         }
         for (Agent agent : agents) {
-            if (!agent.awaitConnected(Duration.ofSeconds(20))) {
+            if (!agent.awaitAllLinks(Duration.ofSeconds(20))) {
                 System.out.println("BENCH_FAILED agent did not connect: " + agent.state());
                 System.exit(2);
             }
@@ -288,7 +291,9 @@ public final class BenchStack {
             Seeded t = seed(dynamo, "prop-" + i, "org-prop", SECRET_PREFIX + "prop" + i);
             AtomicLong disconnectedAt = new AtomicLong();
             Agent agent = new Agent(AgentConfig.of("localhost", edge.agentPort(), t.name, t.secret,
-                    List.of(ca.certificate()), upstream).withBackoff(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+                    List.of(ca.certificate()), upstream).withBackoff(Duration.ofSeconds(5), Duration.ofSeconds(10))
+                    .withConnections(AgentConfig.CLI_CONNECTIONS));
+            // the agent's state leaves Connected when its last link is cut
             agent.onStateChange(s -> {
                 if (!(s instanceof AgentState.Connected)) {
                     disconnectedAt.compareAndSet(0, System.nanoTime());
@@ -296,7 +301,7 @@ public final class BenchStack {
             });
             try {
                 agent.start();
-                if (!agent.awaitConnected(Duration.ofSeconds(10))) {
+                if (!agent.awaitAllLinks(Duration.ofSeconds(10))) {
                     failures++;
                     continue;
                 }

@@ -41,10 +41,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * edge's CA and host name check, {@code ADIT/1} preface, then an HTTP/2 server codec with the same
  * settings and the keep-alive handler) but all share one event loop group and one TLS context,
  * so 10,000 of them fit in one process; the real Agent owns a 2-thread event loop per instance.
+ * Each tunnel gets {@code --links-per-tunnel} connections sharing one agent id, as `adit PORT` opens
+ * them (default {@link dev.adit.agent.AgentConfig#CLI_CONNECTIONS}).
  * No reconnects: a refused or lost connection is just counted.
  *
  * <pre>
- * IdleAgents --edge-port P --ca FILE --tunnels N [--prefix idle] [--concurrency 64]
+ * IdleAgents --edge-port P --ca FILE --tunnels N [--prefix idle] [--links-per-tunnel K] [--concurrency 64]
  *            [--connect-seconds 600] [--hold-seconds 900]
  * </pre>
  */
@@ -55,6 +57,7 @@ public final class IdleAgents {
         int n = BenchStack.intOpt(o, "tunnels", 10_000);
         String prefix = o.getOrDefault("prefix", "idle");
         int concurrency = BenchStack.intOpt(o, "concurrency", 64);
+        int links = BenchStack.intOpt(o, "links-per-tunnel", dev.adit.agent.AgentConfig.CLI_CONNECTIONS);
         long connectSeconds = BenchStack.intOpt(o, "connect-seconds", 600);
         long holdSeconds = BenchStack.intOpt(o, "hold-seconds", 900);
         List<X509Certificate> anchors = Pem.certificates(Path.of(o.get("ca")));
@@ -69,12 +72,13 @@ public final class IdleAgents {
         long start = System.nanoTime();
         long connectDeadline = start + TimeUnit.SECONDS.toNanos(connectSeconds);
         int launched = 0;
-        for (int i = 0; i < n && System.nanoTime() < connectDeadline; i++) {
+        for (int c = 0; c < n * links && System.nanoTime() < connectDeadline; c++) {
+            int i = c / links;
             if (!inFlight.tryAcquire(Math.max(1, connectDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
             launched++;
-            String hello = "ADIT/1 " + prefix + "-" + i + " " + BenchStack.SECRET_PREFIX + i + "\n";
+            String hello = "ADIT/1 " + prefix + "-" + i + " " + BenchStack.SECRET_PREFIX + i + " ag_idle_" + i + "\n";
             AtomicInteger settled = new AtomicInteger();
             Runnable release = () -> {
                 if (settled.compareAndSet(0, 1)) {

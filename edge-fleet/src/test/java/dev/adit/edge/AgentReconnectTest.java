@@ -3,7 +3,9 @@ package dev.adit.edge;
 import dev.adit.agent.Agent;
 import dev.adit.agent.AgentConfig;
 import dev.adit.edge.routing.RoutingFeed;
-import org.junit.jupiter.api.Test;
+import dev.adit.agent.AgentState;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,17 +29,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentReconnectTest {
     private final TestEdge env = TestEdge.get();
 
-    @Test
-    void agentReconnectsAfterAnEdgeRestart() throws Exception {
+    /** With one link and with two (what `adit PORT` opens): the states a console shows are the same. */
+    @ParameterizedTest(name = "{0} link(s)")
+    @ValueSource(ints = {1, 2})
+    void agentReconnectsAfterAnEdgeRestart(int links) throws Exception {
         int publicPort = freePort();
         int agentPort = freePort();
         TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("restart"));
         try (LocalService local = new LocalService()) {
             EdgeServer first = startEdge(publicPort, agentPort);
             AgentConfig config = AgentConfig.of("localhost", agentPort, tunnel.name(), tunnel.secret(),
-                    List.of(env.ca.certificate()), local.port()).withBackoff(Duration.ofMillis(100), Duration.ofMillis(800));
-            try (Agent agent = new Agent(config).start()) {
-                assertTrue(agent.awaitConnected(Duration.ofSeconds(10)));
+                    List.of(env.ca.certificate()), local.port()).withBackoff(Duration.ofMillis(100), Duration.ofMillis(800))
+                    .withConnections(links);
+            List<AgentState> seen = new CopyOnWriteArrayList<>();
+            try (Agent agent = new Agent(config).onStateChange(seen::add).start()) {
+                assertTrue(agent.awaitAllLinks(Duration.ofSeconds(10)));
+                seen.clear();
                 assertEquals(200, get(publicPort, tunnel.name()).statusCode());
                 String before = agent.connectionId().orElseThrow();
 
@@ -46,6 +54,15 @@ class AgentReconnectTest {
                 EdgeServer second = startEdge(publicPort, agentPort);
                 try {
                     assertTrue(agent.awaitConnected(Duration.ofSeconds(15)), "the agent reconnects by itself: " + agent.state());
+                    assertTrue(agent.awaitAllLinks(Duration.ofSeconds(15)), "every link comes back");
+                    assertEquals(new AgentState.Connecting(1), seen.getFirst(), "the drop is reported once, first: " + seen);
+                    assertEquals(1, seen.stream().filter(AgentState.Connecting.class::isInstance)
+                            .filter(s -> ((AgentState.Connecting) s).attempt() == 1).count(), "one drop, said once: " + seen);
+                    assertTrue(seen.getLast() instanceof AgentState.Connected, "and connected at the end: " + seen);
+                    assertEquals(1, seen.stream().filter(AgentState.Connected.class::isInstance).count(), seen.toString());
+                    List<Integer> attempts = seen.stream().filter(AgentState.Connecting.class::isInstance)
+                            .map(s -> ((AgentState.Connecting) s).attempt()).toList();
+                    assertEquals(attempts.stream().sorted().distinct().toList(), attempts, "attempts count up, none repeated: " + seen);
                     assertFalse(before.equals(agent.connectionId().orElseThrow()), "a new connection");
                     assertTrue(TestEdge.eventually(Duration.ofSeconds(15), () -> status(publicPort, tunnel.name()) == 200),
                             "traffic flows again through the restarted edge");

@@ -1,6 +1,8 @@
 package dev.adit.edge;
 
 import dev.adit.agent.Agent;
+import dev.adit.agent.AgentState;
+import dev.adit.edge.agent.AgentSession;
 import dev.adit.events.secrets.SecretHashes;
 import dev.adit.events.table.Keys;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,6 +170,33 @@ class TunnelLifecycleTest {
             assertEquals(5, second.get());
             // the keep-alive client alternates between the two links: it must not chase them from loop to loop
             assertEquals(movesBefore, env.edge.metrics().visitorMoves());
+        }
+    }
+
+    @Test
+    void anAgentsSecondLinkKeepsTheTunnelUpWhileTheFirstReconnects() throws Exception {
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("links"));
+        List<AgentState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalService local = new LocalService();
+             Agent agent = new Agent(env.agentConfig(tunnel, local.port()).withConnections(2)).onStateChange(seen::add).start()) {
+            assertTrue(agent.awaitAllLinks(Duration.ofSeconds(10)));
+            List<AgentSession> links = env.edge.agents().sessions(tunnel.id());
+            assertEquals(2, links.size());
+            assertTrue(links.stream().allMatch(s -> s.agentId().equals(agent.agentId())), "both links name the same agent");
+            assertEquals(Set.copyOf(agent.connectionIds()), links.stream().map(AgentSession::connectionId).collect(Collectors.toSet()));
+            assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> presence(tunnel).size() == 2), "one presence record per link");
+            assertEquals(1, seen.stream().filter(s -> s instanceof AgentState.Connected).count(), "connected is said once: " + seen);
+
+            seen.clear();
+            AgentSession dropped = links.getFirst();
+            dropped.channel().close().syncUninterruptibly();
+            for (int i = 0; i < 20; i++) {
+                assertEquals(200, get(tunnel).statusCode(), "request " + i + " while one link is down");
+            }
+            assertTrue(agent.awaitAllLinks(Duration.ofSeconds(10)), "the dropped link comes back by itself");
+            assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> env.edge.agents().sessions(tunnel.id()).stream()
+                    .noneMatch(s -> s.connectionId().equals(dropped.connectionId())) && env.edge.agents().count(tunnel.id()) == 2));
+            assertEquals(List.of(), seen, "the tunnel never went down, so the agent's state never changed");
         }
     }
 

@@ -40,7 +40,7 @@ class PrefaceFuzzTest {
     @Test
     void mutatedHellosDecodeToValidHellosOrNothing() {
         SplittableRandom random = new SplittableRandom(42);
-        byte[] valid = new Preface.Hello("demo", "cs_0123456789abcdefABCDEF0123456789").encode();
+        byte[] valid = new Preface.Hello("demo", "cs_0123456789abcdefABCDEF0123456789", Optional.of("ag_00ff")).encode();
         for (int i = 0; i < CASES; i++) {
             byte[] input = valid.clone();
             int mutations = random.nextInt(1, 4);
@@ -49,6 +49,17 @@ class PrefaceFuzzTest {
             }
             decodeAll(input, random);
         }
+    }
+
+    @Test
+    void aHelloMayNameItsAgentAndOlderThreeFieldHellosStillParse() {
+        Preface.Hello withId = new Preface.Hello("demo", "cs_secret", Optional.of("ag_0123456789abcdef01234567"));
+        assertEquals("ADIT/1 demo cs_secret ag_0123456789abcdef01234567\n", new String(withId.encode(), StandardCharsets.US_ASCII));
+        assertEquals(Optional.of(withId), Preface.parseHello("ADIT/1 demo cs_secret ag_0123456789abcdef01234567"));
+        assertEquals(Optional.of(new Preface.Hello("demo", "cs_secret")), Preface.parseHello("ADIT/1 demo cs_secret"));
+        assertEquals(Optional.empty(), Preface.parseHello("ADIT/1 demo cs_secret ag_1 extra"));
+        assertEquals(Optional.empty(), Preface.parseHello("ADIT/1 demo cs_secret " + "a".repeat(Preface.MAX_AGENT_ID + 1)));
+        assertTrue(!withId.toString().contains("cs_secret"), "the secret is never in toString: " + withId);
     }
 
     @Test
@@ -101,7 +112,7 @@ class PrefaceFuzzTest {
     private static void assertCanonical(Preface.Hello hello) {
         String wire = new String(hello.encode(), StandardCharsets.US_ASCII);
         assertEquals(Optional.of(hello), Preface.parseHello(wire.substring(0, wire.length() - 1)));
-        for (char c : (hello.tunnelName() + hello.connectSecret()).toCharArray()) {
+        for (char c : (hello.tunnelName() + hello.connectSecret() + hello.agentId().orElse("")).toCharArray()) {
             assertTrue(c > ' ' && c < 0x7f, "only printable ASCII survives parsing");
         }
     }

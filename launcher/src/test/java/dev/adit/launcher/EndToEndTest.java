@@ -96,7 +96,9 @@ class EndToEndTest {
         JsonNode stats = api("GET", "/v1/tunnels/" + tunnel.get("id").asText() + "/stats", key);
         assertTrue(stats.get("requests_served").asLong() >= 2, stats::toString);
         assertTrue(stats.get("bytes_transferred").asLong() > 0, stats::toString);
-        assertEquals(1, stats.get("connections").size(), stats::toString);
+        // `adit PORT` keeps two connections (links) to the edge, each listed
+        assertEquals(2, stats.get("connections").size(), stats::toString);
+        stats.get("connections").forEach(c -> assertEquals("local-edge", c.get("edge_id").asText(), stats::toString));
         JsonNode usage = api("GET", "/v1/auth/user", key).get("usage");
         assertTrue(usage.get("requests_served").asLong() >= 2, usage::toString);
 

@@ -75,7 +75,7 @@ final class AgentAuthHandler extends ByteToMessageDecoder {
                         log.warn("could not check agent for tunnel {}: {}", hello.get().tunnelName(), error.toString());
                         refuse(ctx, new Preface.Refused("unavailable", "the edge could not check the tunnel; retry later"));
                     } else if (result instanceof Admitted admitted) {
-                        accept(ctx, admitted.route());
+                        accept(ctx, admitted.route(), hello.get().agentId());
                     } else {
                         refuse(ctx, ((Refusal) result).refused());
                     }
@@ -103,14 +103,15 @@ final class AgentAuthHandler extends ByteToMessageDecoder {
         return new Admitted(route.get());
     }
 
-    private void accept(ChannelHandlerContext ctx, TunnelRoute route) {
+    private void accept(ChannelHandlerContext ctx, TunnelRoute route, Optional<String> agentId) {
         if (!ctx.channel().isActive()) {
             return;
         }
         cancelTimeout();
         String connectionId = UUID.randomUUID().toString();
         String clientIp = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
-        AgentSession session = new AgentSession(connectionId, route, ctx.channel(), clientIp, Instant.now());
+        // an agent that names no process stands alone: each of its links counts as its own agent
+        AgentSession session = new AgentSession(connectionId, agentId.orElse(connectionId), route, ctx.channel(), clientIp, Instant.now());
         ctx.writeAndFlush(Unpooled.copiedBuffer(new Preface.Accepted(connectionId).encode(), StandardCharsets.US_ASCII));
         EdgeHttp2.install(ctx.pipeline(), ctx.name(), session::drain);
         registry.register(session);

@@ -2,6 +2,7 @@ package dev.adit.edge.agent;
 
 import dev.adit.edge.routing.RoutingChange;
 import dev.adit.edge.routing.TunnelRoute;
+import io.netty.channel.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +40,13 @@ public final class AgentRegistry {
         listeners.forEach(l -> l.closed(session));
     }
 
-    /** An active session for the tunnel, rotating among several agents. */
-    public Optional<AgentSession> pick(String tunnelId) {
+    /**
+     * An active session for the tunnel, rotating among all of them (so each agent's share is in
+     * proportion to its links); then, if the agent it belongs to has an active link on {@code near}
+     * (the caller's event loop), that link instead. Requests still rotate among agents, while one
+     * agent's several links are used without a hand-off between threads.
+     */
+    public Optional<AgentSession> pick(String tunnelId, EventLoop near) {
         List<AgentSession> sessions = byTunnel.get(tunnelId);
         if (sessions == null) {
             return Optional.empty();
@@ -52,10 +58,37 @@ public final class AgentRegistry {
         for (int i = 0; i < all.length; i++) {
             AgentSession candidate = (AgentSession) all[(start + i) % all.length];
             if (candidate.isActive()) {
-                return Optional.of(candidate);
+                return Optional.of(candidate.channel().eventLoop() == near ? candidate : siblingOn(all, candidate, near));
             }
         }
         return Optional.empty();
+    }
+
+    private static AgentSession siblingOn(Object[] all, AgentSession chosen, EventLoop near) {
+        for (Object o : all) {
+            AgentSession s = (AgentSession) o;
+            if (s.channel().eventLoop() == near && s.isActive() && s.agentId().equals(chosen.agentId())) {
+                return s;
+            }
+        }
+        return chosen;
+    }
+
+    /** Whether every link this edge holds for the tunnel comes from one agent process (and there is one). */
+    public boolean servedByOneAgent(String tunnelId) {
+        List<AgentSession> sessions = byTunnel.get(tunnelId);
+        if (sessions == null) {
+            return false;
+        }
+        String agent = null;
+        for (AgentSession s : sessions) {
+            if (agent == null) {
+                agent = s.agentId();
+            } else if (!agent.equals(s.agentId())) {
+                return false;
+            }
+        }
+        return agent != null;
     }
 
     /** How many agent connections this edge holds for the tunnel, active or draining; copies nothing. */

@@ -16,14 +16,17 @@ import java.time.Instant;
  */
 public final class AgentSession {
     private final String connectionId;
+    /** The agent process behind this link; its other links to this tunnel carry the same id. */
+    private final String agentId;
     private final TunnelRoute admittedAs;
     private final Channel channel;
     private final String clientIp;
     private final Instant connectedAt;
     private volatile boolean draining;
 
-    AgentSession(String connectionId, TunnelRoute admittedAs, Channel channel, String clientIp, Instant connectedAt) {
+    AgentSession(String connectionId, String agentId, TunnelRoute admittedAs, Channel channel, String clientIp, Instant connectedAt) {
         this.connectionId = connectionId;
+        this.agentId = agentId;
         this.admittedAs = admittedAs;
         this.channel = channel;
         this.clientIp = clientIp;
@@ -55,6 +58,10 @@ public final class AgentSession {
 
     public String connectionId() {
         return connectionId;
+    }
+
+    public String agentId() {
+        return agentId;
     }
 
     public TunnelRoute admittedAs() {

@@ -72,8 +72,8 @@ final class Exchange {
     private boolean done;
     private boolean recorded;
     private boolean viaPeer;
-    /** The agent link that served this request was the tunnel's only one on this edge. */
-    private boolean soleLink;
+    /** Every agent link for the tunnel on this edge belongs to one agent, so its next request will prefer the same loop. */
+    private boolean oneAgent;
     private int status;
     private long bytesIn;
     private long bytesOut;
@@ -127,9 +127,9 @@ final class Exchange {
             return;
         }
         route = found;
-        Optional<AgentSession> session = edge.agents().pick(found.get().id());
+        Optional<AgentSession> session = edge.agents().pick(found.get().id(), visitor.channel().eventLoop());
         if (session.isPresent()) {
-            soleLink = edge.agents().count(found.get().id()) == 1;
+            oneAgent = edge.agents().servedByOneAgent(found.get().id());
             openStream(handler -> session.get().openStream(handler));
             return;
         }
@@ -399,16 +399,13 @@ final class Exchange {
     }
 
     /**
-     * The event loop of the agent link (or peer connection) that served this exchange, once a
-     * stream was opened: the loop a keep-alive visitor should live on for its next request.
-     */
-    /**
      * The event loop a keep-alive visitor should move to: the loop of the connection that served
-     * this request, when the next request will most likely take the same one. Not with several
-     * agent links for the tunnel here: round robin would send the visitor to another loop each time.
+     * this request, when the next request will most likely take the same one. With one agent (one
+     * link or several) it will: {@code pick} prefers that agent's link on the visitor's loop. Not
+     * with several agents: round robin would send the visitor to another loop each time.
      */
     Optional<io.netty.channel.EventLoop> upstreamLoop() {
-        if (stream == null || !(soleLink || viaPeer)) {
+        if (stream == null || !(oneAgent || viaPeer)) {
             return Optional.empty();
         }
         return Optional.of(stream.parent().eventLoop());

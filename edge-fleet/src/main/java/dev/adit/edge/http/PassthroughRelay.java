@@ -67,7 +67,7 @@ final class PassthroughRelay extends ChannelInboundHandlerAdapter {
         visitor = ctx;
         edge.metrics().visitorConnected();
         idleCheck = ctx.executor().scheduleAtFixedRate(this::checkIdle, IDLE_SECONDS, IDLE_SECONDS / 10, TimeUnit.SECONDS);
-        Optional<AgentSession> session = edge.agents().pick(route.id());
+        Optional<AgentSession> session = edge.agents().pick(route.id(), ctx.channel().eventLoop());
         if (session.isPresent()) {
             open(handler -> session.get().openStream(handler));
             return;

@@ -72,7 +72,7 @@ final class StreamSplice {
         private void open(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
             opening = true;
             CharSequence tunnelId = frame.headers().get(TUNNEL_ID);
-            Optional<AgentSession> session = tunnelId == null ? Optional.empty() : agents.pick(tunnelId.toString());
+            Optional<AgentSession> session = tunnelId == null ? Optional.empty() : agents.pick(tunnelId.toString(), ctx.channel().eventLoop());
             if (session.isEmpty()) {
                 Http2Headers h = new DefaultHttp2Headers().status("502");
                 h.set(TunnelHeaders.ERROR, "tunnel_offline");
