@@ -130,6 +130,8 @@ public final class ExposeCommand implements Callable<Integer> {
         agent = newAgent(config);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "adit-agent-shutdown"));
         out.println("Forwarding  " + tunnel.url() + "  ->  http://" + localHost + ":" + port);
+        httpsUrl(edge, name).filter(https -> !https.equals(tunnel.url()))
+                .ifPresent(https -> out.println("Forwarding  " + https + "  ->  http://" + localHost + ":" + port));
         out.println("Press Ctrl-C to stop.");
         agent.start();
         renewing.run(); // after the start: a renewal swaps the running agent for a new one
@@ -155,6 +157,15 @@ public final class ExposeCommand implements Callable<Integer> {
      * The tunnel to serve; {@code certOnFile}: the fingerprint of the certificate an active passthrough tunnel has on file;
      * {@code saved}: the secret comes from the config file (it may have been regenerated since), not from the API just now.
      */
+    /** The edge-mode tunnel's HTTPS address, when the API says where it is (older APIs do not). */
+    private java.util.Optional<String> httpsUrl(JsonNode edge, String name) {
+        String template = edge.path("https_url_template").asText("");
+        if (!tlsMode.equals("edge") || !template.contains("{name}")) {
+            return java.util.Optional.empty(); // a passthrough tunnel's url is already its https address
+        }
+        return java.util.Optional.of(template.replace("{name}", name));
+    }
+
     private record Prepared(String id, String secret, String url, Optional<String> certOnFile, boolean saved) {
     }
 

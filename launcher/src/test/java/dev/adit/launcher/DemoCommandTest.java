@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class DemoCommandTest {
     private static final Pattern TRY = Pattern.compile("Try:  curl http://demo\\.localhost:(\\d+)/");
+    private static final Pattern HTTPS_FORWARDING = Pattern.compile("Forwarding  https://demo\\.localhost:(\\d+)  ->  http://127\\.0\\.0\\.1:\\d+");
     private static final Pattern CA = Pattern.compile("edge CA\\s+(\\S+)");
     private static final Pattern REQUEST_LINE = Pattern.compile("\\d\\d:\\d\\d:\\d\\d  GET     /from-the-test\\s+200  \\d+ ms");
 
@@ -72,6 +73,10 @@ class DemoCommandTest {
             assertTrue(page.startsWith("HTTP/1.1 200") && page.contains("Hello through Adit"), page + describe(out, err));
             await(out, REQUEST_LINE.asPredicate(), Duration.ofSeconds(10), "the console logs the request", out, err);
             assertTrue(out.stream().anyMatch(l -> l.startsWith("Forwarding  http://demo.localhost:" + httpPort)), describe(out, err));
+            // the edge serves the tunnel over HTTPS too, on its own port: the console says where
+            Optional<Integer> httpsPort = out.stream().map(HTTPS_FORWARDING::matcher).filter(Matcher::matches).findFirst()
+                    .map(m -> Integer.parseInt(m.group(1)));
+            assertTrue(httpsPort.isPresent() && httpsPort.get() != httpPort, describe(out, err));
             assertTrue(out.stream().anyMatch(l -> l.startsWith("Signed in as demo-")), describe(out, err));
             assertTrue(out.stream().anyMatch(l -> l.startsWith("Connected to the edge (")), describe(out, err));
             // the console is the product's own lines: no logging framework talking about itself

@@ -223,9 +223,10 @@ public class AditFactory {
     EdgeDirectory edgeDirectory(@Value("${adit.domain:localhost}") String domain,
                                 @Value("${adit.edge.agent-host:127.0.0.1}") String agentHost,
                                 @Value("${adit.edge.agent-port:8082}") int agentPort,
-                                @Value("${adit.edge.ca-file:}") String caFile) {
+                                @Value("${adit.edge.ca-file:}") String caFile,
+                                TunnelSettings tunnels) {
         return new EdgeDirectory(domain, agentHost, agentPort,
-                Optional.of(caFile).filter(f -> !f.isBlank()).map(java.nio.file.Path::of));
+                Optional.of(caFile).filter(f -> !f.isBlank()).map(java.nio.file.Path::of), tunnels.tlsUrlTemplate());
     }
 
     @Singleton

@@ -14,13 +14,16 @@ import java.util.Optional;
  * @param agentPort the edges' agent listener port
  * @param caFile    PEM of the CA that issued the agent listener's certificate; empty when the edges
  *                  use a publicly trusted certificate
+ * @param httpsUrlTemplate where an edge-mode tunnel is served over HTTPS, {@code {name}} standing for
+ *                  its name: the CLI shows it next to the tunnel's {@code url} when the two differ
+ *                  (locally, {@code url} is the plain-HTTP address)
  */
-public record EdgeDirectory(String domain, String agentHost, int agentPort, Optional<Path> caFile) {
-    public record EdgeInfo(String domain, String agentHost, int agentPort, String caPem) {
+public record EdgeDirectory(String domain, String agentHost, int agentPort, Optional<Path> caFile, String httpsUrlTemplate) {
+    public record EdgeInfo(String domain, String agentHost, int agentPort, String caPem, String httpsUrlTemplate) {
     }
 
     public EdgeInfo describe() {
-        return new EdgeInfo(domain, agentHost, agentPort, caPem().orElse(null));
+        return new EdgeInfo(domain, agentHost, agentPort, caPem().orElse(null), httpsUrlTemplate);
     }
 
     public Optional<String> caPem() {
