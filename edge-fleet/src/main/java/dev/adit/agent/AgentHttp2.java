@@ -47,6 +47,11 @@ final class AgentHttp2 {
                 stream.config().setAutoRead(false);
                 stream.pipeline().addLast(perStream.get());
             }
+
+            @Override
+            public boolean isSharable() {
+                return true; // as the annotation on ChannelInitializer says, without a lookup per stream
+            }
         }));
         pipeline.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
     }

@@ -127,7 +127,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             local = ch;
             Object piece;
             while ((piece = early.poll()) != null) {
-                ch.write(piece);
+                ch.write(piece, ch.voidPromise());
             }
             ch.flush();
             ch.read();
@@ -172,7 +172,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         if (local == null) {
             early.add(piece);
         } else {
-            local.write(piece);
+            local.write(piece, local.voidPromise());
         }
     }
 
@@ -266,5 +266,11 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
+    }
+
+    /** One per stream: answered here, since Netty's default looks the class up in a per-thread map on every add. */
+    @Override
+    public boolean isSharable() {
+        return false;
     }
 }

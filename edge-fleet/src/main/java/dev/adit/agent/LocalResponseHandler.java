@@ -55,7 +55,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof ByteBuf raw) {
-            stream.writeAndFlush(new DefaultHttp2DataFrame(raw, false));
+            stream.writeAndFlush(new DefaultHttp2DataFrame(raw, false), stream.voidPromise());
             return;
         }
         if (msg instanceof HttpObject piece && piece.decoderResult().isFailure()) {
@@ -77,7 +77,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
             } else if (code < 200) {
                 skipInformational = true;
             } else {
-                stream.write(new DefaultHttp2HeadersFrame(toHttp2(response), false));
+                stream.write(new DefaultHttp2HeadersFrame(toHttp2(response), false), stream.voidPromise());
                 headersSent = true;
                 status = code;
                 keepAlive = HttpUtil.isKeepAlive(response);
@@ -93,9 +93,9 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
             // the end of a response goes out at once; pieces before it wait for the read to complete,
             // so headers and body leave in one TLS record instead of one per piece
             if (last) {
-                stream.writeAndFlush(new DefaultHttp2DataFrame(content.content(), true));
+                stream.writeAndFlush(new DefaultHttp2DataFrame(content.content(), true), stream.voidPromise());
             } else {
-                stream.write(new DefaultHttp2DataFrame(content.content(), false));
+                stream.write(new DefaultHttp2DataFrame(content.content(), false), stream.voidPromise());
                 flushPending = true;
             }
             if (last) {

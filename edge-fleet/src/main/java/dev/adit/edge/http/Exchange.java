@@ -197,7 +197,7 @@ final class Exchange {
         }
         Http2StreamChannel opened = stream;
         Runnable send = () -> {
-            frames.forEach(opened::write);
+            frames.forEach(frame -> opened.write(frame, opened.voidPromise()));
             opened.flush();
             opened.read();
         };
@@ -218,7 +218,7 @@ final class Exchange {
         } else if (stream == null) {
             early.add(content);
         } else {
-            bodyFrame(content).ifPresent(stream::writeAndFlush);
+            bodyFrame(content).ifPresent(frame -> stream.writeAndFlush(frame, stream.voidPromise()));
         }
     }
 
@@ -260,12 +260,16 @@ final class Exchange {
         }
     }
 
+    /**
+     * Writes on this path carry the void promise: nothing waits on them, and a failed write reaches
+     * the handler's exceptionCaught (which closes) instead of a promise per write nobody reads.
+     */
     private void send(Object message) {
         if (batching) {
-            visitor.write(message);
+            visitor.write(message, visitor.voidPromise());
             flushPending = true;
         } else {
-            visitor.writeAndFlush(message);
+            visitor.writeAndFlush(message, visitor.voidPromise());
         }
     }
 
@@ -276,7 +280,7 @@ final class Exchange {
             return;
         }
         bytesIn += bytes.readableBytes();
-        stream.writeAndFlush(new DefaultHttp2DataFrame(bytes, false));
+        stream.writeAndFlush(new DefaultHttp2DataFrame(bytes, false), stream.voidPromise());
     }
 
     void onResponseHeaders(Http2Headers headers, boolean endStream) {
@@ -349,7 +353,7 @@ final class Exchange {
                 finish(false);
             }
         } else if (endStream) {
-            visitor.write(new DefaultLastHttpContent(data));
+            visitor.write(new DefaultLastHttpContent(data), visitor.voidPromise());
             endResponse();
         } else {
             // Flushed per read of the agent stream: SSE and chunked responses reach the visitor as they arrive.

@@ -76,4 +76,10 @@ final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
     }
+
+    /** One per stream: answered here, since Netty's default looks the class up in a per-thread map on every add. */
+    @Override
+    public boolean isSharable() {
+        return false;
+    }
 }
