@@ -39,6 +39,7 @@ final class LocalConnections {
 
     private final String host;
     private final int port;
+    private static final io.netty.util.AttributeKey<Relay> RELAY_OF = io.netty.util.AttributeKey.valueOf(LocalConnections.class, "relay");
     private final Map<EventLoop, Pool> pools = new ConcurrentHashMap<>();
 
     LocalConnections(String host, int port) {
@@ -74,7 +75,9 @@ final class LocalConnections {
                     protected void initChannel(SocketChannel c) {
                         c.pipeline().addLast(CODEC, new HttpClientCodec(new io.netty.handler.codec.http.HttpDecoderConfig()
                                 .setMaxHeaderSize(dev.adit.protocol.TunnelHeaders.MAX_HEADER_LIST_BYTES), false, false));
-                        c.pipeline().addLast(RELAY, new Relay(pool, exchange));
+                        Relay relay = new Relay(pool, exchange);
+                        c.attr(RELAY_OF).set(relay);
+                        c.pipeline().addLast(RELAY, relay);
                     }
                 })
                 .connect(host, port);
@@ -103,8 +106,9 @@ final class LocalConnections {
         ch.read(); // so a close by the server is noticed while idle
     }
 
+    /** Found through an attribute: a lookup by name walks the pipeline comparing names, on every request. */
     private static Relay relay(Channel ch) {
-        return (Relay) ch.pipeline().get(RELAY);
+        return ch.attr(RELAY_OF).get();
     }
 
     /** The idle connections of one event loop. */

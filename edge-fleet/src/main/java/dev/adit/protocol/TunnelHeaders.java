@@ -44,6 +44,16 @@ public final class TunnelHeaders {
             "te", "trailer", "transfer-encoding", "upgrade");
 
     private static final AsciiString[] HOP_BY_HOP_NAMES = HOP_BY_HOP.stream().map(AsciiString::cached).toArray(AsciiString[]::new);
+    /** Which name lengths a hop-by-hop name has: most headers (host, accept, content-type) are ruled out by length alone. */
+    private static final boolean[] HOP_BY_HOP_LENGTHS = hopByHopLengths();
+
+    private static boolean[] hopByHopLengths() {
+        boolean[] lengths = new boolean[HOP_BY_HOP_NAMES.length == 0 ? 1 : java.util.Arrays.stream(HOP_BY_HOP_NAMES).mapToInt(AsciiString::length).max().orElse(0) + 1];
+        for (AsciiString hop : HOP_BY_HOP_NAMES) {
+            lengths[hop.length()] = true;
+        }
+        return lengths;
+    }
 
     private TunnelHeaders() {
     }
@@ -57,9 +67,12 @@ public final class TunnelHeaders {
         if (AsciiString.regionMatches(name, true, 0, PREFIX, 0, PREFIX.length())) {
             return true;
         }
-        for (AsciiString hop : HOP_BY_HOP_NAMES) {
-            if (hop.contentEqualsIgnoreCase(name)) {
-                return true;
+        int length = name.length();
+        if (length < HOP_BY_HOP_LENGTHS.length && HOP_BY_HOP_LENGTHS[length]) {
+            for (AsciiString hop : HOP_BY_HOP_NAMES) {
+                if (hop.contentEqualsIgnoreCase(name)) {
+                    return true;
+                }
             }
         }
         for (String named : namedByConnection) {

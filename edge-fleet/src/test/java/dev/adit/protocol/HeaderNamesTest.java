@@ -6,6 +6,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.util.AsciiString;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +40,17 @@ class HeaderNamesTest {
         assertTrue(TunnelHeaders.dropAtHop("X-SECRET", named));
         assertTrue(TunnelHeaders.dropAtHop("x-secret", named));
         assertFalse(TunnelHeaders.dropAtHop("x-secrets", named));
+    }
+
+    @Test
+    void everyHopByHopNameIsDroppedInAnyCaseAndNothingElseIs() {
+        for (String hop : List.of("Connection", "KEEP-ALIVE", "proxy-connection", "Proxy-Authenticate",
+                "proxy-authorization", "TE", "te", "Trailer", "Transfer-Encoding", "upgrade", "Adit-Anything")) {
+            assertTrue(TunnelHeaders.dropAtHop(hop, Set.of()), hop);
+        }
+        for (String kept : List.of("User-Agent", "Tf", "Host", "Content-Type", "Trailers", "", "x".repeat(300))) {
+            assertFalse(TunnelHeaders.dropAtHop(kept, Set.of()), kept);
+        }
     }
 
     @Test

@@ -54,9 +54,20 @@ final class HostRouting {
             return Optional.empty();
         }
         String label = h.substring(0, h.length() - suffix.length());
-        if (label.isEmpty() || label.length() > 63 || !label.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        if (label.isEmpty() || label.length() > 63 || !isLabel(label)) {
             return Optional.empty();
         }
         return Optional.of(label);
+    }
+
+    /** Runs for every request: a plain loop, not a stream over the characters. */
+    private static boolean isLabel(String label) {
+        for (int i = 0; i < label.length(); i++) {
+            char c = label.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }
