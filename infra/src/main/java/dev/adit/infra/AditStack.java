@@ -43,6 +43,8 @@ import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LoadBalancerTargetOptions;
 import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.Ulimit;
+import software.amazon.awscdk.services.ecs.UlimitName;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.Protocol;
@@ -115,6 +117,8 @@ public class AditStack extends Stack {
     public static final Duration DEREGISTRATION_DELAY = Duration.seconds(90);
     /** ECS: SIGTERM, then this long for the edge to finish before SIGKILL (Fargate's maximum). */
     public static final Duration EDGE_STOP_TIMEOUT = Duration.seconds(120);
+    /** Open files per edge container: Fargate's maximum. */
+    public static final int EDGE_OPEN_FILES = 1_048_576;
 
     static final String API_HANDLER = "dev.adit.functions.lambda.ApiHandler::handleRequest";
     /** The stream consumer: TTL finalizer and routing fan-out, one reader of the table's stream. */
@@ -453,6 +457,9 @@ public class AditStack extends Stack {
                 .portMappings(List.of(
                         tcp(EDGE_HTTP_PORT), tcp(EDGE_TLS_PORT), tcp(EDGE_AGENT_PORT), tcp(EDGE_ADMIN_PORT), tcp(EDGE_INTERNAL_PORT)))
                 .stopTimeout(EDGE_STOP_TIMEOUT)
+                // Every agent link and every visitor is a file descriptor, and `adit PORT` opens two links
+                // per tunnel: Fargate's default of 65,535 would cap an edge near 30,000 tunnels.
+                .ulimits(List.of(Ulimit.builder().name(UlimitName.NOFILE).softLimit(EDGE_OPEN_FILES).hardLimit(EDGE_OPEN_FILES).build()))
                 .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(edgeLogs).streamPrefix("edge").build()))
                 .build());
 

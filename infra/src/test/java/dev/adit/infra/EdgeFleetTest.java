@@ -79,6 +79,8 @@ class EdgeFleetTest {
                 "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX"),
                 "ContainerDefinitions", List.of(Match.objectLike(Map.of(
                         "StopTimeout", 120,
+                        // an edge holds two file descriptors per tunnel (adit PORT's two links) plus its visitors
+                        "Ulimits", List.of(Map.of("Name", "nofile", "SoftLimit", 1048576, "HardLimit", 1048576)),
                         "Image", Match.anyValue(),
                         "Secrets", Match.arrayWith(List.of(Match.objectLike(Map.of("Name", "ADIT_EDGE_TLS_CERT"))))))))));
         template.hasResourceProperties("AWS::ECS::Service", Match.objectLike(Map.of(
