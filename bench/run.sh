@@ -280,10 +280,11 @@ run_ul() {
 }
 
 # The Adit JVM starts cold; nginx and ssh need no warm-up. Under a load that keeps both cores busy
-# the JIT's compiler threads get little CPU: CPU per request keeps falling for ~70 s of load
-# (465 µs at 10 s, ~110 µs at 30-50 s, ~80 µs from 70 s on; docs/benchmarks.md). Warm it for 90 s
-# (not measured) so the rounds measure the steady state of a running edge, not the JIT.
-WARMUP=${WARMUP:-90}
+# the JIT's compiler threads get little CPU: CPU per request keeps falling for minutes of load
+# (465 µs at 10 s, ~110 µs at 30-50 s, ~80 µs from 70 s on; with two agent links round 1 after a
+# 90 s warm-up was still the slowest; docs/benchmarks.md). Warm it for 180 s (not measured) so the
+# rounds measure the steady state of a running edge, not the JIT.
+WARMUP=${WARMUP:-180}
 if [ $ONLY_TLS -eq 0 ]; then
 log "warming the Adit JVM: wrk ${WARMUP} s + one 100 MB download/upload (not measured)"
 wrk -t$THREADS -c$CONNS -d${WARMUP}s -H "Host: ${HOSTH[adit]}" "${URL[adit]}/1k.bin" >/dev/null 2>&1
