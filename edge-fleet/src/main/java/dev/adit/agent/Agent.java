@@ -115,6 +115,9 @@ public final class Agent implements AutoCloseable {
      */
     private synchronized void onLinkState(Link link, AgentState next) {
         link.state = next;
+        if (closed) {
+            return; // an answer that arrives while stopping: Stopped stays the last state reported
+        }
         AgentState shown = state.get();
         if (next instanceof AgentState.Connected connected) {
             lastRefusal = Optional.empty();
@@ -251,7 +254,9 @@ public final class Agent implements AutoCloseable {
         }
         closing.forEach(f -> f.awaitUninterruptibly(grace.toMillis() + 2_000));
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        setState(new AgentState.Stopped());
+        synchronized (this) {
+            setState(new AgentState.Stopped());
+        }
     }
 
     /** One TLS connection to the edge, with its own backoff, always on the same event loop. */
