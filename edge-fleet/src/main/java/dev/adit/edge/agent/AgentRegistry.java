@@ -91,12 +91,6 @@ public final class AgentRegistry {
         return agent != null;
     }
 
-    /** How many agent connections this edge holds for the tunnel, active or draining; copies nothing. */
-    public int count(String tunnelId) {
-        List<AgentSession> sessions = byTunnel.get(tunnelId);
-        return sessions == null ? 0 : sessions.size();
-    }
-
     public List<AgentSession> sessions(String tunnelId) {
         return List.copyOf(byTunnel.getOrDefault(tunnelId, List.of()));
     }
