@@ -44,6 +44,7 @@ class AgentReconnectTest {
             List<AgentState> seen = new CopyOnWriteArrayList<>();
             try (Agent agent = new Agent(config).onStateChange(seen::add).start()) {
                 assertTrue(agent.awaitAllLinks(Duration.ofSeconds(10)));
+                assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> seen.stream().anyMatch(AgentState.Connected.class::isInstance)));
                 seen.clear();
                 assertEquals(200, get(publicPort, tunnel.name()).statusCode());
                 String before = agent.connectionId().orElseThrow();
@@ -55,6 +56,9 @@ class AgentReconnectTest {
                 try {
                     assertTrue(agent.awaitConnected(Duration.ofSeconds(15)), "the agent reconnects by itself: " + agent.state());
                     assertTrue(agent.awaitAllLinks(Duration.ofSeconds(15)), "every link comes back");
+                    // the listener runs on the network thread just after the state is published
+                    assertTrue(TestEdge.eventually(Duration.ofSeconds(5), () -> !seen.isEmpty()
+                            && seen.getLast() instanceof AgentState.Connected), "the listener hears it: " + seen);
                     assertEquals(new AgentState.Connecting(1), seen.getFirst(), "the drop is reported once, first: " + seen);
                     assertEquals(1, seen.stream().filter(AgentState.Connecting.class::isInstance)
                             .filter(s -> ((AgentState.Connecting) s).attempt() == 1).count(), "one drop, said once: " + seen);
