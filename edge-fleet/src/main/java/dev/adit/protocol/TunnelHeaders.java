@@ -48,7 +48,11 @@ public final class TunnelHeaders {
     private static final boolean[] HOP_BY_HOP_LENGTHS = hopByHopLengths();
 
     private static boolean[] hopByHopLengths() {
-        boolean[] lengths = new boolean[HOP_BY_HOP_NAMES.length == 0 ? 1 : java.util.Arrays.stream(HOP_BY_HOP_NAMES).mapToInt(AsciiString::length).max().orElse(0) + 1];
+        int longest = 0;
+        for (AsciiString hop : HOP_BY_HOP_NAMES) {
+            longest = Math.max(longest, hop.length());
+        }
+        boolean[] lengths = new boolean[longest + 1];
         for (AsciiString hop : HOP_BY_HOP_NAMES) {
             lengths[hop.length()] = true;
         }
