@@ -60,7 +60,7 @@ class DemoCommandTest {
         collect(demo.getInputStream(), out);
         collect(demo.getErrorStream(), err);
         try {
-            String tryLine = await(out, TRY.asPredicate(), Duration.ofSeconds(180), "the demo prints what to curl", out, err);
+            String tryLine = await(demo, out, TRY.asPredicate(), Duration.ofSeconds(180), "the demo prints what to curl", out, err);
             Matcher port = TRY.matcher(tryLine);
             assertTrue(port.find());
             int httpPort = Integer.parseInt(port.group(1));
@@ -71,7 +71,7 @@ class DemoCommandTest {
                 Thread.sleep(200);
             }
             assertTrue(page.startsWith("HTTP/1.1 200") && page.contains("Hello through Adit"), page + describe(out, err));
-            await(out, REQUEST_LINE.asPredicate(), Duration.ofSeconds(10), "the console logs the request", out, err);
+            await(demo, out, REQUEST_LINE.asPredicate(), Duration.ofSeconds(10), "the console logs the request", out, err);
             assertTrue(out.stream().anyMatch(l -> l.startsWith("Forwarding  http://demo.localhost:" + httpPort)), describe(out, err));
             // the edge serves the tunnel over HTTPS too, on its own port: the console says where
             Optional<Integer> httpsPort = out.stream().map(HTTPS_FORWARDING::matcher).filter(Matcher::matches).findFirst()
@@ -114,7 +114,7 @@ class DemoCommandTest {
         });
     }
 
-    private static String await(List<String> lines, Predicate<String> wanted, Duration limit, String what,
+    private static String await(Process demo, List<String> lines, Predicate<String> wanted, Duration limit, String what,
                                 List<String> out, List<String> err) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
@@ -122,6 +122,10 @@ class DemoCommandTest {
                 if (wanted.test(line)) {
                     return line;
                 }
+            }
+            if (!demo.isAlive()) {
+                Thread.sleep(200); // let the readers catch the last lines
+                throw new AssertionError("the demo exited (" + demo.exitValue() + ") before: " + what + describe(out, err));
             }
             Thread.sleep(100);
         }
@@ -144,9 +148,19 @@ class DemoCommandTest {
         }
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): the demo's other listeners bind port 0,
+     * and an ephemeral port handed out here could be handed to one of them before the API binds it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+        for (int port = start; port < start + 500; port++) {
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try the next one
+            }
         }
+        throw new IOException("no free port in " + start + "-" + (start + 500));
     }
 }
