@@ -293,7 +293,8 @@ public final class Agent implements AutoCloseable {
                             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), config.edgeHost(), config.edgePort()));
                             ch.pipeline().addLast("preface", new AgentHandshakeHandler(hello,
                                     () -> AgentHttp2.install(ch.pipeline(), "preface",
-                                            () -> new AgentStreamHandler(locals, config.localHost() + ":" + config.localPort(), config.onRequest(), passthrough)),
+                                            stream -> new AgentRequest(stream, locals, config.localHost() + ":" + config.localPort(), config.onRequest()),
+                                            passthrough),
                                     answer -> onAnswer(answer)));
                         }
                     })

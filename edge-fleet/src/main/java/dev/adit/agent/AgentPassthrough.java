@@ -76,6 +76,19 @@ final class AgentPassthrough {
         }
     }
 
+    /** Whether this agent serves passthrough streams (it has the tunnel's certificate, or upstream TLS). */
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** The answer of an agent that does not serve passthrough streams. */
+    static Http2Headers refusal() {
+        Http2Headers h = new DefaultHttp2Headers().status("502");
+        h.set(TunnelHeaders.ERROR, "passthrough_unsupported");
+        h.set(TunnelHeaders.ERROR_MESSAGE, "this agent does not serve passthrough TLS (give it the tunnel's certificate, or upstream TLS)");
+        return h;
+    }
+
     static boolean isPassthrough(Http2Headers headers) {
         return headers.contains(TunnelHeaders.PASSTHROUGH);
     }
@@ -84,10 +97,7 @@ final class AgentPassthrough {
     void take(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
         String authority = String.valueOf(frame.headers().authority());
         if (!enabled) {
-            Http2Headers h = new DefaultHttp2Headers().status("502");
-            h.set(TunnelHeaders.ERROR, "passthrough_unsupported");
-            h.set(TunnelHeaders.ERROR_MESSAGE, "this agent does not serve passthrough TLS (give it the tunnel's certificate, or upstream TLS)");
-            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(refusal(), true));
             return;
         }
         Http2Headers ok = new DefaultHttp2Headers().status("200");

@@ -4,7 +4,6 @@ import dev.adit.protocol.HeaderNames;
 import dev.adit.protocol.TunnelHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -28,8 +27,8 @@ import java.util.Set;
  * the next piece only while the stream can send. After a 101 it relays raw bytes both ways.
  */
 final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
-    private final AgentStreamHandler request;
-    private final Channel stream;
+    private final AgentRequest request;
+    private final LinkStream stream;
     private final boolean websocket;
     private boolean headersSent;
     private boolean ended;
@@ -41,7 +40,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
     /** Frames written during this read and not yet flushed: flushed once when the read completes. */
     private boolean flushPending;
 
-    LocalResponseHandler(AgentStreamHandler request, Channel stream, boolean websocket) {
+    LocalResponseHandler(AgentRequest request, LinkStream stream, boolean websocket) {
         this.request = request;
         this.stream = stream;
         this.websocket = websocket;
@@ -49,13 +48,13 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (ended || !stream.isActive()) {
+        if (ended || !stream.isOpen()) {
             ReferenceCountUtil.release(msg);
             ctx.close();
             return;
         }
         if (msg instanceof ByteBuf raw) {
-            stream.writeAndFlush(new DefaultHttp2DataFrame(raw, false), stream.voidPromise());
+            stream.writeAndFlush(new DefaultHttp2DataFrame(raw, false));
             return;
         }
         if (msg instanceof HttpObject piece && piece.decoderResult().isFailure()) {
@@ -77,7 +76,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
             } else if (code < 200) {
                 skipInformational = true;
             } else {
-                stream.write(new DefaultHttp2HeadersFrame(toHttp2(response), false), stream.voidPromise());
+                stream.write(new DefaultHttp2HeadersFrame(toHttp2(response), false));
                 headersSent = true;
                 status = code;
                 keepAlive = HttpUtil.isKeepAlive(response);
@@ -93,9 +92,9 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
             // the end of a response goes out at once; pieces before it wait for the read to complete,
             // so headers and body leave in one TLS record instead of one per piece
             if (last) {
-                stream.writeAndFlush(new DefaultHttp2DataFrame(content.content(), true), stream.voidPromise());
+                stream.writeAndFlush(new DefaultHttp2DataFrame(content.content(), true));
             } else {
-                stream.write(new DefaultHttp2DataFrame(content.content(), false), stream.voidPromise());
+                stream.write(new DefaultHttp2DataFrame(content.content(), false));
                 flushPending = true;
             }
             if (last) {
@@ -124,7 +123,7 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
         ended = true;
         if (headersSent) {
-            stream.close();
+            stream.reset();
         } else {
             request.answerError("local_invalid_response", "the local service did not answer with valid HTTP/1.1: " + why);
         }
@@ -176,13 +175,13 @@ final class LocalResponseHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (ended || !stream.isActive()) {
+        if (ended || !stream.isOpen()) {
             return;
         }
         if (upgraded) {
             stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
         } else if (headersSent) {
-            stream.close(); // the local server broke off mid-body: reset so the visitor sees it
+            stream.reset(); // the local server broke off mid-body: reset so the visitor sees it
         } else {
             request.answerError("local_connection_closed", "the local service closed the connection without answering");
         }

@@ -157,6 +157,18 @@ class PublicTlsTest {
     }
 
     @Test
+    void passthroughToAnAgentWithoutTheTunnelsCertificateEndsTheHandshakeWithAnAlert() throws Exception {
+        TestEdge.Tunnel tunnel = env.seedTunnel(TestEdge.uniqueName("ptno"), "passthrough", "active");
+        try (Agent agent = new Agent(env.agentConfig(tunnel, local.port())).start()) {
+            assertTrue(agent.awaitConnected(Duration.ofSeconds(10)), () -> "agent " + agent.state());
+            // the agent refuses the stream (passthrough_unsupported); twice, so the link outlives the refusal
+            assertAlert(host(tunnel), "internal_error");
+            assertAlert(host(tunnel), "internal_error");
+            assertTrue(agent.awaitConnected(Duration.ofSeconds(1)), () -> "agent " + agent.state());
+        }
+    }
+
+    @Test
     void plainHttpOnTheTlsPortGetsAnAlertAndAClose() throws Exception {
         try (java.net.Socket plain = new java.net.Socket(InetAddress.getLoopbackAddress(), port())) {
             plain.setSoTimeout(5_000);

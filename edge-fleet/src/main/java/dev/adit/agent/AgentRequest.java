@@ -3,8 +3,6 @@ package dev.adit.agent;
 import dev.adit.protocol.TunnelHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -21,9 +19,9 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+
 
 import java.net.ConnectException;
 import java.time.Duration;
@@ -35,74 +33,75 @@ import java.util.function.Consumer;
 
 /**
  * One public request on the agent: takes a connection to the local service, replays the request
- * as HTTP/1.1 and streams the body across, pulling the next DATA frame only when the local socket
- * can take it. The response goes back through {@link LocalResponseHandler}. A reset or closed
- * stream (the visitor left) closes the local connection at once: closing it is the cancel.
+ * as HTTP/1.1 and streams the body across, giving the stream's window back to the edge only as the
+ * local socket takes the body. The response goes back through {@link LocalResponseHandler}. A reset
+ * or closed stream (the visitor left) closes the local connection at once: closing it is the cancel.
+ * Driven by {@link AgentStreams}, on the link's event loop.
  */
-final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
+final class AgentRequest {
     /**
      * The request's headers come from the edge, which built them from a request its HTTP/1.1 decoder
      * validated, and this agent's HTTP/2 decoder checked the names again: a third check is waste.
      */
     private static final HttpHeadersFactory TRUSTED_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private final LinkStream stream;
     private final LocalConnections locals;
     private final String localAddress;
     private final Consumer<CompletedRequest> onRequest;
     private final long startedNanos = System.nanoTime();
-    /** Frames that arrived before the local connection was up: at most one read's worth. */
+    /** Frames that arrived before the local connection was up: at most the stream's window. */
     private final ArrayDeque<Object> early = new ArrayDeque<>(2);
 
-    private ChannelHandlerContext stream;
+    /** Set by {@link AgentStreams} while this request is on its list for the end of the current read. */
+    boolean readPending;
     private Channel local;
     private boolean started;
+    private boolean closed;
     private boolean requestEnded;
+    /** Window bytes of body not yet handed to a writable local connection: given back when it drains. */
+    private int heldWindow;
     private String method = "?";
     private String path = "?";
     private boolean websocket;
     private boolean reported;
 
-    private final AgentPassthrough passthrough;
-
-    AgentStreamHandler(LocalConnections locals, String localAddress, Consumer<CompletedRequest> onRequest) {
-        this(locals, localAddress, onRequest, null);
-    }
-
-    AgentStreamHandler(LocalConnections locals, String localAddress, Consumer<CompletedRequest> onRequest, AgentPassthrough passthrough) {
-        this.passthrough = passthrough;
+    AgentRequest(LinkStream stream, LocalConnections locals, String localAddress, Consumer<CompletedRequest> onRequest) {
+        this.stream = stream;
         this.locals = locals;
         this.localAddress = localAddress;
         this.onRequest = onRequest;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        stream = ctx;
-        ctx.read();
+    LinkStream link() {
+        return stream;
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        switch (msg) {
-            case Http2HeadersFrame headers when !started -> start(ctx, headers);
-            case Http2HeadersFrame trailers -> {
-                if (trailers.isEndStream()) {
-                    forward(new DefaultLastHttpContent());
-                }
-            }
-            case Http2DataFrame data -> forward(toLocal(data));
-            case Http2ResetFrame reset -> ctx.close();
-            default -> ReferenceCountUtil.release(msg);
+    void onHeaders(Http2HeadersFrame frame) {
+        if (!started) {
+            start(frame);
+        } else if (frame.isEndStream()) {
+            forward(new DefaultLastHttpContent()); // trailers end the body; HTTP/1.1 gets none
         }
     }
 
-    private void start(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+    void onData(Http2DataFrame data) {
+        heldWindow += data.initialFlowControlledBytes();
+        forward(toLocal(data));
+        if (local != null && local.isWritable()) {
+            giveBackWindow();
+        }
+    }
+
+    private void giveBackWindow() {
+        if (heldWindow > 0) {
+            stream.consumed(heldWindow);
+            heldWindow = 0;
+        }
+    }
+
+    private void start(Http2HeadersFrame frame) {
         started = true;
         Http2Headers h = frame.headers();
-        if (passthrough != null && AgentPassthrough.isPassthrough(h)) {
-            started = false; // reported by the passthrough pipe, not as an HTTP request
-            passthrough.take(ctx, frame);
-            return;
-        }
         method = String.valueOf(h.method());
         path = String.valueOf(h.path());
         websocket = h.contains(TunnelHeaders.UPGRADE);
@@ -111,7 +110,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             early.add(LastHttpContent.EMPTY_LAST_CONTENT);
             requestEnded = true;
         }
-        locals.acquire(ctx.channel().eventLoop(), new LocalResponseHandler(this, ctx.channel(), websocket)).addListener(f -> {
+        locals.acquire(stream.eventLoop(), new LocalResponseHandler(this, stream, websocket)).addListener(f -> {
             @SuppressWarnings("unchecked")
             Future<Channel> acquired = (Future<Channel>) f;
             if (!acquired.isSuccess()) {
@@ -120,7 +119,7 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             Channel ch = acquired.getNow();
-            if (!ctx.channel().isActive()) {
+            if (closed || !stream.isOpen()) {
                 ch.close(); // the visitor left while we connected
                 return;
             }
@@ -131,8 +130,9 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
             }
             ch.flush();
             ch.read();
-            if (ch.isWritable()) {
-                ctx.read();
+            if (ch.isWritable() && heldWindow > 0) {
+                giveBackWindow();
+                stream.flush();
             }
         });
     }
@@ -176,23 +176,6 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (local != null) {
-            local.flush();
-            if (local.isActive() && local.isWritable()) {
-                ctx.read();
-            }
-        }
-    }
-
-    /** The local socket drained: pull more of the request body. */
-    void localWritable() {
-        if (stream != null) {
-            stream.read();
-        }
-    }
-
     /** Whether the whole request reached the local connection, so it may be reused after the response. */
     boolean requestEnded() {
         return requestEnded && !websocket;
@@ -204,16 +187,31 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
         locals.release(ch);
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && local != null) {
-            local.read();
+    /** After a read of the link: what this read forwarded leaves for the local service in one write. */
+    void onReadComplete() {
+        if (local != null) {
+            local.flush();
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    /** The local socket drained: let the edge send more of the body. */
+    void localWritable() {
+        if (heldWindow > 0) {
+            giveBackWindow();
+            stream.flush();
+        }
+    }
+
+    /** The stream can send again: read more of the local response. */
+    void onWritabilityChanged() {
+        if (local != null && stream.isWritable()) {
+            local.read();
+        }
+    }
+
+    /** The stream closed: ended normally, reset by the edge (the visitor left), or the link went down. */
+    void onClosed() {
+        closed = true;
         drainEarly();
         if (local != null) {
             local.close();
@@ -261,16 +259,5 @@ final class AgentStreamHandler extends ChannelInboundHandlerAdapter {
                 // a console callback must not break the stream
             }
         }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
-    }
-
-    /** One per stream: answered here, since Netty's default looks the class up in a per-thread map on every add. */
-    @Override
-    public boolean isSharable() {
-        return false;
     }
 }
