@@ -39,6 +39,8 @@ final class AgentStreams extends ChannelInboundHandlerAdapter {
     private final IntObjectMap<Http2FrameStreamEvent> undecided = new IntObjectHashMap<>(4);
     /** Passthrough streams: theirs are the multiplexer's frames and events (or the pipeline tail's, once refused). */
     private final IntObjectMap<Boolean> handedOn = new IntObjectHashMap<>(4);
+    /** The link's writability changed while request streams were open: the multiplexer has yet to hear. */
+    private boolean writabilityOwed;
     /** Requests that got frames in the current read: they flush their local connection once at its end. */
     private final List<AgentRequest> readThisTurn = new ArrayList<>();
 
@@ -127,7 +129,13 @@ final class AgentStreams extends ChannelInboundHandlerAdapter {
                 served.remove(id);
                 // Later, as a closing child channel did: the close can happen inside the request's own
                 // last write, and the request finishes its bookkeeping (report, reuse) first.
-                ctx.executor().execute(request::onClosed);
+                ctx.executor().execute(() -> {
+                    request.onClosed();
+                    if (writabilityOwed && served.isEmpty()) {
+                        writabilityOwed = false;
+                        ctx.fireChannelWritabilityChanged();
+                    }
+                });
             }
             return;
         }
@@ -156,11 +164,13 @@ final class AgentStreams extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         served.values().forEach(AgentRequest::onWritabilityChanged);
         // The multiplexer wakes every active stream of the codec and assumes each has a channel of
-        // its own: with request streams open it would trip over ours. Passthrough streams on a link
-        // that also carries requests (only while a tunnel changes mode) then get writable again as
-        // their own writes complete, without this nudge.
+        // its own: with request streams open it would trip over ours. On a link that carries both
+        // kinds at once (only while a tunnel changes mode) the passthrough streams hear of it when
+        // the last request stream closes.
         if (served.isEmpty()) {
             ctx.fireChannelWritabilityChanged();
+        } else {
+            writabilityOwed = true;
         }
     }
 
