@@ -113,7 +113,7 @@ final class AgentAuthHandler extends ByteToMessageDecoder {
         // an agent that names no process stands alone: each of its links counts as its own agent
         AgentSession session = new AgentSession(connectionId, agentId.orElse(connectionId), route, ctx.channel(), clientIp, Instant.now());
         ctx.writeAndFlush(Unpooled.copiedBuffer(new Preface.Accepted(connectionId).encode(), StandardCharsets.US_ASCII));
-        EdgeHttp2.install(ctx.pipeline(), ctx.name(), session::drain);
+        session.streams(EdgeHttp2.install(ctx.pipeline(), ctx.name(), session::drain));
         registry.register(session);
         log.info("agent connected: {}", session);
         ctx.pipeline().remove(this);

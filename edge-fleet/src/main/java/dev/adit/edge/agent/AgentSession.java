@@ -2,13 +2,12 @@ package dev.adit.edge.agent;
 
 import dev.adit.edge.routing.TunnelRoute;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * One authenticated agent connection. The edge is the HTTP/2 client on it: every public request
@@ -23,6 +22,8 @@ public final class AgentSession {
     private final String clientIp;
     private final Instant connectedAt;
     private volatile boolean draining;
+    /** Set once the link speaks HTTP/2, before the session is registered for routing. */
+    private LinkStreams streams;
 
     AgentSession(String connectionId, String agentId, TunnelRoute admittedAs, Channel channel, String clientIp, Instant connectedAt) {
         this.connectionId = connectionId;
@@ -33,12 +34,31 @@ public final class AgentSession {
         this.connectedAt = connectedAt;
     }
 
-    /** Opens a stream whose child channel starts with autoRead off: the caller pulls frames as it can pass them on. */
-    public Future<Http2StreamChannel> openStream(ChannelHandler handler) {
-        return new Http2StreamChannelBootstrap(channel)
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(handler)
-                .open();
+    /**
+     * Opens a stream for {@code listenerFor}'s listener; completes on the link's event loop. The
+     * stream sends nothing until its HEADERS are written.
+     */
+    public Future<TunnelStream> openStream(Function<TunnelStream, TunnelStream.Listener> listenerFor) {
+        EventLoop loop = channel.eventLoop();
+        Promise<TunnelStream> promise = loop.newPromise();
+        if (loop.inEventLoop()) {
+            open(listenerFor, promise);
+        } else {
+            loop.execute(() -> open(listenerFor, promise));
+        }
+        return promise;
+    }
+
+    private void open(Function<TunnelStream, TunnelStream.Listener> listenerFor, Promise<TunnelStream> promise) {
+        if (!channel.isActive() || streams == null) {
+            promise.setFailure(new java.nio.channels.ClosedChannelException());
+            return;
+        }
+        promise.setSuccess(streams.open(listenerFor));
+    }
+
+    void streams(LinkStreams streams) {
+        this.streams = streams;
     }
 
     /** Usable for new requests: connected and not draining after the agent's GOAWAY. */

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 
 /**
@@ -30,7 +29,8 @@ public final class EdgeHttp2 {
     private EdgeHttp2() {
     }
 
-    static void install(ChannelPipeline pipeline, String after, Runnable onGoAway) {
+    /** Installs the codec and the stream handler after {@code after}; returns the handler that opens streams. */
+    static LinkStreams install(ChannelPipeline pipeline, String after, Runnable onGoAway) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient()
                 .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(dev.adit.protocol.TunnelHeaders.MAX_HEADER_LIST_BYTES).initialWindowSize(STREAM_WINDOW).maxFrameSize(MAX_FRAME).pushEnabled(false))
                 // Revocation must be immediate: no graceful wait for streams in flight.
@@ -40,8 +40,9 @@ public final class EdgeHttp2 {
                 .build();
         KeepAlive.install(pipeline, after);
         pipeline.addAfter("keepalive", "h2", codec);
-        pipeline.addAfter("h2", "h2-mux", new Http2MultiplexHandler(new RefuseAgentStreams()));
-        pipeline.addAfter("h2-mux", "goaway", new ChannelInboundHandlerAdapter() {
+        LinkStreams streams = new LinkStreams(codec.connection());
+        pipeline.addAfter("h2", "h2-streams", streams);
+        pipeline.addAfter("h2-streams", "goaway", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof Http2GoAwayFrame) {
@@ -51,18 +52,6 @@ public final class EdgeHttp2 {
             }
         });
         pipeline.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - DEFAULT_WINDOW));
-    }
-
-    /** Agents never open streams (push is disabled); close any that appear. */
-    private static final class RefuseAgentStreams extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelActive(ChannelHandlerContext ctx) {
-            ctx.close();
-        }
-
-        @Override
-        public boolean isSharable() {
-            return true;
-        }
+        return streams;
     }
 }

@@ -6,7 +6,6 @@ import dev.adit.edge.routing.TunnelRoute;
 import dev.adit.protocol.TunnelHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -21,7 +20,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2StreamChannel;
+import dev.adit.edge.agent.TunnelStream;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -65,7 +64,7 @@ final class Exchange {
     /** While a batch of response frames is handled: write, and flush once at its end. */
     private boolean batching;
     private boolean flushPending;
-    private Http2StreamChannel stream;
+    private TunnelStream stream;
     private boolean requestEnded;
     private boolean responseStarted;
     private boolean upgraded;
@@ -156,15 +155,15 @@ final class Exchange {
     }
 
     @SuppressWarnings("unchecked")
-    private void openStream(Function<ChannelHandler, Future<Http2StreamChannel>> opener) {
+    private void openStream(Function<Function<TunnelStream, TunnelStream.Listener>, Future<TunnelStream>> opener) {
         if (HttpUtil.is100ContinueExpected(request)) {
             visitor.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        opener.apply(new UpstreamStreamHandler(this))
-                .addListener(f -> onVisitorLoop(() -> opened((Future<Http2StreamChannel>) f)));
+        opener.apply(opened -> new UpstreamStreamHandler(this, opened))
+                .addListener(f -> onVisitorLoop(() -> opened((Future<TunnelStream>) f)));
     }
 
-    private void opened(Future<Http2StreamChannel> opening) {
+    private void opened(Future<TunnelStream> opening) {
         if (!opening.isSuccess()) {
             if (viaPeer) {
                 edge.peers().ifPresent(p -> route.ifPresent(r -> p.directory().forget(r.id())));
@@ -189,15 +188,15 @@ final class Exchange {
         }
         // Headers, any body that arrived early, the flush and the first read go to the agent's event
         // loop as one task: one wake-up of that thread per request instead of one per call.
-        java.util.List<Object> frames = new java.util.ArrayList<>();
+        java.util.List<io.netty.handler.codec.http2.Http2StreamFrame> frames = new java.util.ArrayList<>();
         frames.add(new DefaultHttp2HeadersFrame(headers, endNow));
         Object piece;
         while ((piece = early.poll()) != null) {
             bodyFrame((HttpContent) piece).ifPresent(frames::add);
         }
-        Http2StreamChannel opened = stream;
+        TunnelStream opened = stream;
         Runnable send = () -> {
-            frames.forEach(frame -> opened.write(frame, opened.voidPromise()));
+            frames.forEach(opened::write);
             opened.flush();
             opened.read();
         };
@@ -218,7 +217,7 @@ final class Exchange {
         } else if (stream == null) {
             early.add(content);
         } else {
-            bodyFrame(content).ifPresent(frame -> stream.writeAndFlush(frame, stream.voidPromise()));
+            bodyFrame(content).ifPresent(stream::writeAndFlush);
         }
     }
 
@@ -280,7 +279,7 @@ final class Exchange {
             return;
         }
         bytesIn += bytes.readableBytes();
-        stream.writeAndFlush(new DefaultHttp2DataFrame(bytes, false), stream.voidPromise());
+        stream.writeAndFlush(new DefaultHttp2DataFrame(bytes, false));
     }
 
     void onResponseHeaders(Http2Headers headers, boolean endStream) {
@@ -412,7 +411,7 @@ final class Exchange {
         if (stream == null || !(oneAgent || viaPeer)) {
             return Optional.empty();
         }
-        return Optional.of(stream.parent().eventLoop());
+        return Optional.of(stream.eventLoop());
     }
 
     boolean visitorWritable() {

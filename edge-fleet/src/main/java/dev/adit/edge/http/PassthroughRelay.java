@@ -1,13 +1,13 @@
 package dev.adit.edge.http;
 
 import dev.adit.edge.agent.AgentSession;
+import dev.adit.edge.agent.TunnelStream;
 import dev.adit.edge.peer.PeerRouting;
 import dev.adit.edge.routing.TunnelRoute;
 import dev.adit.protocol.TunnelHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -16,8 +16,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -46,7 +45,7 @@ final class PassthroughRelay extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<ByteBuf> early = new ArrayDeque<>();
     private final long startedNanos = System.nanoTime();
     private ChannelHandlerContext visitor;
-    private Http2StreamChannel stream;
+    private TunnelStream stream;
     private boolean viaPeer;
     private boolean answered;
     private boolean done;
@@ -91,11 +90,11 @@ final class PassthroughRelay extends ChannelInboundHandlerAdapter {
     }
 
     @SuppressWarnings("unchecked")
-    private void open(Function<ChannelHandler, Future<Http2StreamChannel>> opener) {
-        opener.apply(new FromAgent()).addListener(f -> onVisitorLoop(() -> opened((Future<Http2StreamChannel>) f)));
+    private void open(Function<Function<TunnelStream, TunnelStream.Listener>, Future<TunnelStream>> opener) {
+        opener.apply(FromAgent::new).addListener(f -> onVisitorLoop(() -> opened((Future<TunnelStream>) f)));
     }
 
-    private void opened(Future<Http2StreamChannel> opening) {
+    private void opened(Future<TunnelStream> opening) {
         if (!opening.isSuccess()) {
             if (viaPeer) {
                 edge.peers().ifPresent(p -> p.directory().forget(route.id()));
@@ -265,35 +264,39 @@ final class PassthroughRelay extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** On the agent stream's child channel: hands frames to the relay and pulls more only while the visitor can take them. */
-    private final class FromAgent extends ChannelInboundHandlerAdapter {
+    /** On the agent stream: hands frames to the relay and asks for more only while the visitor can take them. */
+    private final class FromAgent implements TunnelStream.Listener {
+        private final TunnelStream stream;
+
+        FromAgent(TunnelStream stream) {
+            this.stream = stream;
+        }
+
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            switch (msg) {
+        public void onFrame(Http2StreamFrame frame) {
+            switch (frame) {
                 case Http2HeadersFrame headers -> onVisitorLoop(() -> fromAgentHeaders(headers));
                 case Http2DataFrame data -> onVisitorLoop(() -> fromAgentData(data.content(), data.isEndStream()));
-                case Http2ResetFrame reset -> ctx.close();
-                default -> ReferenceCountUtil.release(msg);
+                default -> ReferenceCountUtil.release(frame);
             }
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
+        public void onReadComplete() {
             if (visitor.channel().isWritable()) {
-                ctx.read();
+                stream.read();
             }
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
+        public void onWritabilityChanged(boolean writable) {
+            if (writable) {
                 onVisitorLoop(PassthroughRelay.this::maybeReadVisitor);
             }
-            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
+        public void onClosed() {
             onVisitorLoop(() -> {
                 if (answered) {
                     finish(true);
@@ -301,11 +304,6 @@ final class PassthroughRelay extends ChannelInboundHandlerAdapter {
                     refuse();
                 }
             });
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }

@@ -1,37 +1,30 @@
 package dev.adit.edge.http;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http2.Http2DataFrame;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.util.ReferenceCountUtil;
+import dev.adit.edge.agent.TunnelStream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sits on the agent stream's child channel and hands response frames to the {@link Exchange}, on
- * the visitor's event loop. It pulls the next frame only while the visitor can take more, so an
- * unread response stays in the stream's flow-control window instead of in memory.
+ * Listens on the agent stream and hands response frames to the {@link Exchange}, on the visitor's
+ * event loop. It asks for the next frames only while the visitor can take more, so an unread
+ * response stays in the stream's flow-control window instead of in memory.
  */
-final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
+final class UpstreamStreamHandler implements TunnelStream.Listener {
     private final Exchange exchange;
-    /** Frames of the current read, handed to the visitor's loop together at read-complete. */
+    private final TunnelStream stream;
+    /** Frames of the current batch, handed to the visitor's loop together at its end. */
     private List<Object> batch = new ArrayList<>();
 
-    UpstreamStreamHandler(Exchange exchange) {
+    UpstreamStreamHandler(Exchange exchange, TunnelStream stream) {
         this.exchange = exchange;
+        this.stream = stream;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        switch (msg) {
-            case Http2HeadersFrame headers -> batch.add(headers);
-            case Http2DataFrame data -> batch.add(data);
-            case Http2ResetFrame reset -> ctx.close();
-            default -> ReferenceCountUtil.release(msg);
-        }
+    public void onFrame(Http2StreamFrame frame) {
+        batch.add(frame);
     }
 
     private void handOver() {
@@ -50,36 +43,24 @@ final class UpstreamStreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
+    public void onReadComplete() {
         handOver();
         if (exchange.visitorWritable()) {
-            ctx.read();
+            stream.read();
         }
         // otherwise the visitor's writability event calls read() again
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
+    public void onWritabilityChanged(boolean writable) {
+        if (writable) {
             exchange.onVisitorLoop(exchange::upstreamWritable);
         }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    public void onClosed() {
         handOver();
         exchange.onVisitorLoop(exchange::onStreamClosed);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
-    }
-
-    /** One per stream: answered here, since Netty's default looks the class up in a per-thread map on every add. */
-    @Override
-    public boolean isSharable() {
-        return false;
     }
 }

@@ -1,5 +1,7 @@
 package dev.adit.edge.peer;
 
+import dev.adit.edge.agent.ChildStream;
+import dev.adit.edge.agent.TunnelStream;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,6 +23,7 @@ import io.netty.util.concurrent.Promise;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * One HTTP/2 (cleartext, prior knowledge) connection per peer edge, opened on first use and shared
@@ -37,11 +40,11 @@ public final class PeerConnections implements AutoCloseable {
         this.group = group;
     }
 
-    /** Opens a stream to the edge at {@code address} ("host:port"); the child starts with autoRead off. */
-    public Future<Http2StreamChannel> openStream(String address, ChannelHandler handler) {
+    /** Opens a stream to the edge at {@code address} ("host:port") for {@code listenerFor}'s listener. */
+    public Future<TunnelStream> openStream(String address, Function<TunnelStream, TunnelStream.Listener> listenerFor) {
         ChannelFuture connection = connections.compute(address, (a, existing) ->
                 existing != null && (!existing.isDone() || existing.channel().isActive()) ? existing : connect(a));
-        Promise<Http2StreamChannel> promise = connection.channel().eventLoop().newPromise();
+        Promise<TunnelStream> promise = connection.channel().eventLoop().newPromise();
         connection.addListener(f -> {
             if (!f.isSuccess()) {
                 connections.remove(address, connection);
@@ -49,10 +52,7 @@ public final class PeerConnections implements AutoCloseable {
                 return;
             }
             // Deferred one task: the connect promise completes before channelActive sends the preface.
-            connection.channel().eventLoop().execute(() -> new Http2StreamChannelBootstrap(connection.channel())
-                    .option(ChannelOption.AUTO_READ, false)
-                    .handler(handler)
-                    .open(promise));
+            connection.channel().eventLoop().execute(() -> ChildStream.open(connection.channel(), listenerFor, promise));
         });
         return promise;
     }

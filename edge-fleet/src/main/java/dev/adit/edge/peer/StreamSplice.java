@@ -1,5 +1,6 @@
 package dev.adit.edge.peer;
 
+import dev.adit.edge.agent.TunnelStream;
 import dev.adit.edge.agent.AgentRegistry;
 import dev.adit.edge.agent.AgentSession;
 import dev.adit.protocol.TunnelHeaders;
@@ -13,7 +14,7 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -36,7 +37,7 @@ final class StreamSplice {
     static final class FromPeer extends ChannelInboundHandlerAdapter {
         private final AgentRegistry agents;
         private final ArrayDeque<Http2DataFrame> early = new ArrayDeque<>();
-        private Channel toAgent;
+        private TunnelStream toAgent;
         private boolean opening;
 
         FromPeer(AgentRegistry agents) {
@@ -84,14 +85,14 @@ final class StreamSplice {
             forward.remove(TUNNEL_ID);
             boolean endStream = frame.isEndStream();
             Channel fromPeer = ctx.channel();
-            session.get().openStream(new ToAgent(fromPeer)).addListener(f -> {
+            session.get().openStream(stream -> new ToAgent(fromPeer, stream)).addListener(f -> {
                 @SuppressWarnings("unchecked")
-                Future<Http2StreamChannel> opened = (Future<Http2StreamChannel>) f;
+                Future<TunnelStream> opened = (Future<TunnelStream>) f;
                 fromPeer.eventLoop().execute(() -> joined(ctx, opened, forward, endStream));
             });
         }
 
-        private void joined(ChannelHandlerContext ctx, Future<Http2StreamChannel> opened, Http2Headers headers, boolean endStream) {
+        private void joined(ChannelHandlerContext ctx, Future<TunnelStream> opened, Http2Headers headers, boolean endStream) {
             if (!opened.isSuccess() || !ctx.channel().isActive()) {
                 if (opened.isSuccess()) {
                     opened.getNow().close();
@@ -148,47 +149,42 @@ final class StreamSplice {
     }
 
     /** On the stream to the local agent: relays the response back to the peer. */
-    static final class ToAgent extends ChannelInboundHandlerAdapter {
+    static final class ToAgent implements TunnelStream.Listener {
         private final Channel fromPeer;
+        private final TunnelStream stream;
 
-        ToAgent(Channel fromPeer) {
+        ToAgent(Channel fromPeer, TunnelStream stream) {
             this.fromPeer = fromPeer;
+            this.stream = stream;
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            switch (msg) {
+        public void onFrame(Http2StreamFrame frame) {
+            switch (frame) {
                 case Http2HeadersFrame headers -> fromPeer.write(new DefaultHttp2HeadersFrame(headers.headers(), headers.isEndStream()));
                 case Http2DataFrame data -> fromPeer.write(new DefaultHttp2DataFrame(data.content(), data.isEndStream()));
-                case Http2ResetFrame reset -> ctx.close();
-                default -> ReferenceCountUtil.release(msg);
+                default -> ReferenceCountUtil.release(frame);
             }
         }
 
         @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
+        public void onReadComplete() {
             fromPeer.flush();
             if (fromPeer.isWritable()) {
-                ctx.read();
+                stream.read();
             }
         }
 
         @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            if (ctx.channel().isWritable()) {
+        public void onWritabilityChanged(boolean writable) {
+            if (writable) {
                 fromPeer.read();
             }
-            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
+        public void onClosed() {
             fromPeer.close();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }
