@@ -104,9 +104,20 @@ class AgentReconnectTest {
         }
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999). The restarted edge binds the same
+     * ports again, and between the two edges an ephemeral port could become the local end of one of
+     * the agent's reconnect attempts (as launcher's DemoCommandTest found with its API port).
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000);
+        for (int port = start; port < start + 500; port++) {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try the next one
+            }
         }
+        throw new IOException("no free port in " + start + "-" + (start + 500));
     }
 }
