@@ -22,7 +22,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
-
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -130,9 +129,8 @@ final class AgentRequest {
             }
             ch.flush();
             ch.read();
-            if (ch.isWritable() && heldWindow > 0) {
-                giveBackWindow();
-                stream.flush();
+            if (ch.isWritable()) {
+                localWritable(); // what came early may come again
             }
         });
     }
