@@ -35,6 +35,8 @@ import javax.net.ssl.X509TrustManager;
         description = "Expose a local port: adit 3000 --subdomain demo makes demo.<domain> reach localhost:3000.")
 public final class ExposeCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** How long the console waits for the first link before it prints the address anyway. */
+    private static final Duration FIRST_CONNECT_WAIT = Duration.ofSeconds(5);
 
     @Mixin
     ApiOptions options;
@@ -129,11 +131,15 @@ public final class ExposeCommand implements Callable<Integer> {
         agentConfig = config;
         agent = newAgent(config);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "adit-agent-shutdown"));
+        agent.start();
+        // The address is printed once it answers (or after a short wait, when the edge is slow or
+        // refuses): a curl sent on seeing it, by hand or by a script, gets the local service, not
+        // "tunnel demo is offline" from the moment before the first link was up.
+        agent.awaitConnected(FIRST_CONNECT_WAIT);
         out.println("Forwarding  " + tunnel.url() + "  ->  http://" + localHost + ":" + port);
         httpsUrl(edge, name).filter(https -> !https.equals(tunnel.url()))
                 .ifPresent(https -> out.println("Forwarding  " + https + "  ->  http://" + localHost + ":" + port));
         out.println("Press Ctrl-C to stop.");
-        agent.start();
         renewing.run(); // after the start: a renewal swaps the running agent for a new one
         stop.await();
         return exitCode;

@@ -64,12 +64,10 @@ class DemoCommandTest {
             Matcher port = TRY.matcher(tryLine);
             assertTrue(port.find());
             int httpPort = Integer.parseInt(port.group(1));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            String page = "";
-            while (System.nanoTime() < deadline && !page.startsWith("HTTP/1.1 200")) {
-                page = visit(httpPort, "/from-the-test");
-                Thread.sleep(200);
-            }
+            await(demo, out, l -> l.startsWith("Forwarding  http://demo.localhost:" + httpPort), Duration.ofSeconds(60),
+                    "the console prints the address", out, err);
+            // once the address is printed, the first visit gets through: no "offline" while the agent connects
+            String page = visit(httpPort, "/from-the-test");
             assertTrue(page.startsWith("HTTP/1.1 200") && page.contains("Hello through Adit"), page + describe(out, err));
             await(demo, out, REQUEST_LINE.asPredicate(), Duration.ofSeconds(10), "the console logs the request", out, err);
             assertTrue(out.stream().anyMatch(l -> l.startsWith("Forwarding  http://demo.localhost:" + httpPort)), describe(out, err));
